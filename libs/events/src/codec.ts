@@ -1,0 +1,61 @@
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { EventTooLargeError, InvalidEventError } from './errors.js';
+import type { SessionEvent } from './event.js';
+import { parseEvent } from './schema.js';
+
+/** Cloud Tasks refuses tasks over 100 KB; this leaves room for headers and the task's own fields. */
+export const MAX_TASK_BYTES = 100 * 1024 - 4 * 1024;
+
+export interface EncodeOptions {
+  /** Gzip payloads longer than this many bytes. @defaultValue 4096 */
+  compressAbove?: number;
+  /** Refuse (with {@link EventTooLargeError}) payloads still longer than this after compression. */
+  maxBytes?: number;
+}
+
+const GZIP_MAGIC = 0x1f;
+const STRING_GZIP_PREFIX = 'gz:';
+
+/** Encodes a batch of events: a JSON array, gzipped when large. */
+export function encodeEvents(events: readonly SessionEvent[], options: EncodeOptions = {}): Buffer {
+  const json = Buffer.from(JSON.stringify(events));
+  const encoded = json.length > (options.compressAbove ?? 4096) ? gzipSync(json, { level: 6 }) : json;
+  if (options.maxBytes !== undefined && encoded.length > options.maxBytes) {
+    throw new EventTooLargeError(encoded.length, options.maxBytes);
+  }
+  return encoded;
+}
+
+/** Decodes a payload into raw items, without validating them (see {@link parseEvent}). */
+export function decodeBatch(payload: Buffer | string): unknown[] {
+  const buffer = typeof payload === 'string' ? fromTransportString(payload) : payload;
+  let text: string;
+  try {
+    text = (buffer[0] === GZIP_MAGIC ? gunzipSync(buffer) : buffer).toString('utf8');
+  } catch (error) {
+    throw new InvalidEventError(`payload is not valid gzip: ${(error as Error).message}`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new InvalidEventError('payload is not JSON');
+  }
+  return Array.isArray(parsed) ? parsed : [parsed];
+}
+
+/** Decodes and validates a payload; throws {@link InvalidEventError} on the first bad event. */
+export function decodeEvents(payload: Buffer | string): SessionEvent[] {
+  return decodeBatch(payload).map(parseEvent);
+}
+
+/** A string form of an encoded payload, for transports that carry text (BullMQ job data). */
+export function toTransportString(encoded: Buffer): string {
+  return encoded[0] === GZIP_MAGIC ? STRING_GZIP_PREFIX + encoded.toString('base64') : encoded.toString('utf8');
+}
+
+export function fromTransportString(text: string): Buffer {
+  return text.startsWith(STRING_GZIP_PREFIX)
+    ? Buffer.from(text.slice(STRING_GZIP_PREFIX.length), 'base64')
+    : Buffer.from(text, 'utf8');
+}

@@ -1,0 +1,93 @@
+import type { JsonObject, Op, SessionRecord, SessionWrite, WriteKind } from '@gaesession/session';
+import { expiresAt } from '@gaesession/session';
+
+export const EVENT_SCHEMA_VERSION = 1;
+
+export type SessionEventType = 'created' | 'updated' | 'touched' | 'destroyed';
+
+/** The session state an event leaves behind (the record without its key and version). */
+export interface SessionSnapshot {
+  readonly created: number;
+  readonly accessed: number;
+  readonly timeout: number;
+  readonly constants: JsonObject;
+  readonly attrs: JsonObject;
+}
+
+/**
+ * Schema v1 of a session change event (see docs/EVENTS.md). Its id is deterministic, so the
+ * queue and the worker can both de-duplicate it; the snapshot is the full resulting state, so
+ * the newest event alone rebuilds the session.
+ */
+export interface SessionEvent {
+  readonly v: 1;
+  /** `<key>.<version>`: deterministic. */
+  readonly id: string;
+  readonly type: SessionEventType;
+  /** Session key (hash of the token). */
+  readonly key: string;
+  /** Version the change produced. */
+  readonly version: number;
+  /** The operations of the request that made the change (empty for touched and destroyed). */
+  readonly ops: readonly Op[];
+  /** Resulting state; null for `destroyed`. */
+  readonly snapshot: SessionSnapshot | null;
+  /** When the change happened, ms since the epoch. */
+  readonly occurredAt: number;
+  /** When the session (or, for `destroyed`, its tombstone) expires, ms since the epoch. */
+  readonly expiresAt: number;
+}
+
+const TYPE_OF_WRITE: Record<WriteKind, SessionEventType> = {
+  create: 'created',
+  update: 'updated',
+  touch: 'touched',
+};
+
+export function eventId(key: string, version: number): string {
+  return `${key}.${version}`;
+}
+
+/** The event for one landed store write. */
+export function eventFromWrite(write: SessionWrite, occurredAt = Date.now()): SessionEvent {
+  const { key, version, created, accessed, timeout, constants, attrs } = write.record;
+  return {
+    v: 1,
+    id: eventId(key, version),
+    type: TYPE_OF_WRITE[write.kind],
+    key,
+    version,
+    ops: write.ops,
+    snapshot: { created, accessed, timeout, constants, attrs },
+    occurredAt,
+    expiresAt: expiresAt(write.record),
+  };
+}
+
+/**
+ * The event that ends a session. Its tombstone lives until `expiresAt`, long enough to outlast
+ * any older event still in the queue.
+ */
+export function destroyedEvent(
+  key: string,
+  version: number,
+  expiresAtMs: number,
+  occurredAt = Date.now(),
+): SessionEvent {
+  return {
+    v: 1,
+    id: eventId(key, version),
+    type: 'destroyed',
+    key,
+    version,
+    ops: [],
+    snapshot: null,
+    occurredAt,
+    expiresAt: expiresAtMs,
+  };
+}
+
+/** The session record an event leaves behind, or undefined for `destroyed`. */
+export function recordOf(event: SessionEvent): SessionRecord | undefined {
+  return event.snapshot === null ? undefined : { key: event.key, version: event.version, ...event.snapshot };
+}

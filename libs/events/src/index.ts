@@ -1,0 +1,21 @@
+export {
+  decodeBatch,
+  decodeEvents,
+  encodeEvents,
+  fromTransportString,
+  MAX_TASK_BYTES,
+  toTransportString,
+} from './codec.js';
+export type { EncodeOptions } from './codec.js';
+export { EventTooLargeError, InvalidEventError } from './errors.js';
+export {
+  destroyedEvent,
+  EVENT_SCHEMA_VERSION,
+  eventFromWrite,
+  eventId,
+  recordOf,
+  type SessionEvent,
+  type SessionEventType,
+  type SessionSnapshot,
+} from './event.js';
+export { parseEvent } from './schema.js';

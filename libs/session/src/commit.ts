@@ -1,0 +1,119 @@
+import { SessionConflictError, SessionGoneError } from './errors.js';
+import { applyOps, type Op } from './ops.js';
+import type { SessionRecord } from './record.js';
+import type { Session } from './session.js';
+import type { SessionStore } from './store.js';
+
+export interface CommitOptions {
+  /**
+   * Fraction of the timeout that must pass since the last write before an access-only request
+   * rewrites the session to move its expiry. @defaultValue 0.25
+   */
+  touchAfter?: number;
+  /** Compare-and-set attempts before a {@link SessionConflictError}. @defaultValue 100 */
+  maxWriteAttempts?: number;
+  /** Clock, ms since the epoch. @defaultValue `Date.now` */
+  now?: () => number;
+}
+
+export type CommitOutcome = 'unchanged' | 'created' | 'saved' | 'touched' | 'regenerated' | 'destroyed';
+
+/**
+ * Persists what one request did to its session. Attribute changes are re-applied to the freshest
+ * stored state on every conflict, so concurrent requests merge instead of overwriting each other.
+ */
+export async function commitSession(
+  store: SessionStore,
+  session: Session,
+  options: CommitOptions = {},
+): Promise<CommitOutcome> {
+  const now = (options.now ?? Date.now)();
+  const attempts = options.maxWriteAttempts ?? 100;
+  switch (session.lifecycle) {
+    case 'destroyed':
+      // A session destroyed before its first save was never stored: nothing to tombstone.
+      if (session.version > 0) await store.destroy(session.previousKey ?? session.key);
+      return 'destroyed';
+    case 'new': {
+      const record: SessionRecord = { ...session.snapshot(), version: 1, created: now, accessed: now };
+      await create(store, record, session.ops);
+      session.markSaved(record);
+      return 'created';
+    }
+    case 'regenerated':
+      session.markSaved(await regenerate(store, session, now, attempts));
+      return 'regenerated';
+    case 'loaded': {
+      if (session.ops.length > 0) {
+        session.markSaved(await update(store, session.base, session.ops, now, attempts));
+        return 'saved';
+      }
+      const base = session.base;
+      if (now - base.accessed < base.timeout * (options.touchAfter ?? 0.25)) return 'unchanged';
+      const record: SessionRecord = { ...base, version: base.version + 1, accessed: now };
+      const result = await store.write({ kind: 'touch', baseVersion: base.version, record, ops: [] });
+      // Losing a touch is fine: whoever won wrote a newer access time.
+      if (result.ok) session.markSaved(record);
+      return 'touched';
+    }
+  }
+}
+
+async function create(store: SessionStore, record: SessionRecord, ops: readonly Op[]): Promise<void> {
+  const result = await store.write({ kind: 'create', baseVersion: 0, record, ops });
+  if (!result.ok) throw new SessionConflictError(record.key, 1);
+}
+
+/**
+ * Moves the session to its new key without losing a concurrent write to the old one: the old key
+ * is destroyed only at the version that was copied; if another request wrote in between, its
+ * state is copied again before the old key goes.
+ */
+async function regenerate(store: SessionStore, session: Session, now: number, attempts: number) {
+  const oldKey = session.previousKey ?? session.key;
+  let fresh = await update(store, { ...session.base, key: oldKey }, session.ops, now, attempts, true);
+  let record: SessionRecord = { ...fresh, key: session.key, version: 1, accessed: now };
+  await create(store, record, []);
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    const result = await store.destroy(oldKey, fresh.version);
+    if (result.ok || result.current === undefined) return record;
+    fresh = result.current;
+    const next: SessionRecord = { ...record, version: record.version + 1, attrs: fresh.attrs };
+    // Nobody else knows the new key yet, so this write cannot conflict.
+    const written = await store.write({ kind: 'update', baseVersion: record.version, record: next, ops: [] });
+    if (!written.ok) throw new SessionConflictError(record.key, attempt);
+    record = next;
+  }
+  throw new SessionConflictError(oldKey, attempts);
+}
+
+/**
+ * Applies `ops` to `base` and compare-and-sets the result; on a conflict, re-applies them to the
+ * newer version the store returned. With `force`, writes (bumps the version) even without ops.
+ */
+async function update(
+  store: SessionStore,
+  base: SessionRecord,
+  ops: readonly Op[],
+  now: number,
+  maxAttempts: number,
+  force = false,
+): Promise<SessionRecord> {
+  let current: SessionRecord | undefined = base;
+  for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+    if (current === undefined) throw new SessionGoneError(base.key);
+    if (ops.length === 0 && !force) return current;
+    const record: SessionRecord = {
+      ...current,
+      version: current.version + 1,
+      accessed: Math.max(now, current.accessed),
+      attrs: applyOps(current.attrs, ops),
+    };
+    const result = await store.write({ kind: 'update', baseVersion: current.version, record, ops });
+    if (result.ok) return record;
+    current = result.current;
+    // A little jitter keeps a crowd of writers from colliding in lockstep.
+    if (attempt % 4 === 0) await new Promise((resolve) => setTimeout(resolve, Math.random() * attempt));
+  }
+  throw new SessionConflictError(base.key, maxAttempts);
+}

@@ -1,0 +1,117 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { ConfigurationError } from './errors.js';
+import { isWellFormedToken, TOKEN_LENGTH } from './token.js';
+
+export type SameSite = 'Strict' | 'Lax' | 'None';
+
+export interface CookieOptions {
+  /** Cookie name. @defaultValue `"sessid"` (as in icza/session) */
+  name?: string;
+  /**
+   * Send the cookie over plain HTTP too. Off by default: the cookie is `Secure`. Turn it on only
+   * for local development over http://.
+   * @defaultValue false
+   */
+  allowHttp?: boolean;
+  /** @defaultValue `"Lax"` */
+  sameSite?: SameSite;
+  /** @defaultValue `"/"` */
+  path?: string;
+  /** Cookie domain; omitted (host-only cookie) by default. */
+  domain?: string;
+  /** Cookie lifetime in ms; the session's own idle timeout still applies. @defaultValue 30 days */
+  maxAge?: number;
+  /**
+   * Secrets for signing the cookie: the first signs, all verify, so a secret can be rotated by
+   * putting the new one first. Unsigned when empty (the token is already unguessable; signing
+   * adds a second secret an attacker would need).
+   * @defaultValue []
+   */
+  secrets?: readonly string[];
+}
+
+const DEFAULT_MAX_AGE_MS = 30 * 24 * 60 * 60 * 1000;
+const SIGNATURE_LENGTH = 43;
+/** Beyond this, a Cookie header is not scanned: it cannot hold a cookie we issued in a sane place. */
+const MAX_CANDIDATES = 8;
+
+/**
+ * Reads and writes the session cookie. HttpOnly always. Anything malformed, overlong, forged or
+ * wrongly signed reads as "no session", never as an error and never as a client-chosen id.
+ */
+export class CookieManager {
+  readonly name: string;
+  readonly #attributes: string;
+  readonly #secrets: readonly Buffer[];
+
+  constructor(options: CookieOptions = {}) {
+    this.name = options.name ?? 'sessid';
+    if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(this.name)) {
+      throw new ConfigurationError(`cookie name ${JSON.stringify(this.name)} is not a valid token`);
+    }
+    const sameSite = options.sameSite ?? 'Lax';
+    const secure = options.allowHttp !== true;
+    if (sameSite === 'None' && !secure) throw new ConfigurationError('SameSite=None requires a Secure cookie');
+    const maxAge = options.maxAge ?? DEFAULT_MAX_AGE_MS;
+    const parts = [`Path=${options.path ?? '/'}`, `Max-Age=${Math.floor(maxAge / 1000)}`, 'HttpOnly'];
+    if (options.domain !== undefined) parts.push(`Domain=${options.domain}`);
+    if (secure) parts.push('Secure');
+    parts.push(`SameSite=${sameSite}`);
+    this.#attributes = parts.join('; ');
+    this.#secrets = (options.secrets ?? []).map((secret) => {
+      if (secret.length < 16) throw new ConfigurationError('cookie secrets must be at least 16 characters');
+      return Buffer.from(secret);
+    });
+  }
+
+  /** The token in the request's Cookie header, or undefined when there is no valid one. */
+  read(cookieHeader: string | undefined): string | undefined {
+    if (cookieHeader === undefined) return undefined;
+    const maxValue = this.#secrets.length > 0 ? TOKEN_LENGTH + 1 + SIGNATURE_LENGTH : TOKEN_LENGTH;
+    let candidates = 0;
+    let start = 0;
+    while (start < cookieHeader.length && candidates < MAX_CANDIDATES) {
+      let end = cookieHeader.indexOf(';', start);
+      if (end === -1) end = cookieHeader.length;
+      const eq = cookieHeader.indexOf('=', start);
+      if (eq !== -1 && eq < end && cookieHeader.slice(start, eq).trim() === this.name) {
+        candidates++;
+        const value = cookieHeader.slice(eq + 1, end).trim();
+        const token = value.length <= maxValue ? this.#verify(value) : undefined;
+        if (token !== undefined) return token;
+      }
+      start = end + 1;
+    }
+    return undefined;
+  }
+
+  /** Set-Cookie value that stores `token`. */
+  serialize(token: string): string {
+    return `${this.name}=${this.#sign(token)}; ${this.#attributes}`;
+  }
+
+  /** Set-Cookie value that removes the cookie. */
+  serializeClear(): string {
+    return `${this.name}=; ${this.#attributes.replace(/Max-Age=\d+/, 'Max-Age=0')}`;
+  }
+
+  #sign(token: string): string {
+    const secret = this.#secrets[0];
+    return secret === undefined ? token : `${token}.${mac(secret, token)}`;
+  }
+
+  #verify(value: string): string | undefined {
+    if (this.#secrets.length === 0) return isWellFormedToken(value) ? value : undefined;
+    const dot = value.indexOf('.');
+    if (dot !== TOKEN_LENGTH) return undefined;
+    const token = value.slice(0, dot);
+    const signature = Buffer.from(value.slice(dot + 1));
+    if (!isWellFormedToken(token) || signature.length !== SIGNATURE_LENGTH) return undefined;
+    const valid = this.#secrets.some((secret) => timingSafeEqual(Buffer.from(mac(secret, token)), signature));
+    return valid ? token : undefined;
+  }
+}
+
+function mac(secret: Buffer, token: string): string {
+  return createHmac('sha256', secret).update(token).digest('base64url');
+}

@@ -1,0 +1,51 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { NewSessionOptions, Session } from './session.js';
+import { SessionManager, type RequestSession, type SessionManagerOptions } from './http.js';
+
+/** What the middleware adds to a request. */
+export interface SessionRequest {
+  /** The request's session, or undefined when it has none. */
+  readonly session: Session | undefined;
+  /** Starts a new session (replacing and destroying any existing one); sets the cookie. */
+  createSession(options?: Omit<NewSessionOptions, 'now'>): Session;
+  /** Saves the session now instead of when the response is sent. */
+  saveSession(): Promise<void>;
+}
+
+type Next = (error?: unknown) => void;
+
+/**
+ * Express (4 or 5) middleware; also works with any connect-style framework. Adds
+ * `req.session`, `req.createSession()` and `req.saveSession()`.
+ *
+ * @example
+ * app.use(sessionMiddleware({ store, cookie: { secrets: [process.env.COOKIE_SECRET!] } }));
+ * app.post('/login', (req, res) => { req.createSession({ constants: { user: req.body.user } }); res.end(); });
+ */
+export function sessionMiddleware(
+  options: SessionManagerOptions | SessionManager,
+): (req: IncomingMessage, res: ServerResponse, next: Next) => void {
+  const manager = options instanceof SessionManager ? options : new SessionManager(options);
+  return (req, res, next) => {
+    manager.attach(req, res).then((context) => {
+      decorate(req, context);
+      next();
+    }, next);
+  };
+}
+
+function decorate(req: IncomingMessage, context: RequestSession): void {
+  Object.defineProperties(req, {
+    session: { get: () => context.session, configurable: true },
+    createSession: { value: (options?: Omit<NewSessionOptions, 'now'>) => context.create(options), configurable: true },
+    saveSession: { value: () => context.commit().then(() => undefined), configurable: true },
+  });
+}
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace -- Express's own extension point
+  namespace Express {
+    // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- merged into Express's Request
+    interface Request extends SessionRequest {}
+  }
+}

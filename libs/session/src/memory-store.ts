@@ -1,0 +1,56 @@
+import type { SessionRecord } from './record.js';
+import { isExpired } from './record.js';
+import type { SessionStore, SessionWrite, WriteResult } from './store.js';
+
+type Entry = { readonly record: string } | { readonly tombstone: true };
+
+/**
+ * An in-process store with the same compare-and-set semantics as the production store, for
+ * unit tests (yours and ours). Records are kept serialized, so a test sees exactly what would
+ * survive a real round trip. Not for production: it is neither shared nor durable.
+ */
+export class MemoryStore implements SessionStore {
+  readonly #entries = new Map<string, Entry>();
+  readonly #now: () => number;
+
+  constructor(options: { now?: () => number } = {}) {
+    this.#now = options.now ?? Date.now;
+  }
+
+  load(key: string): Promise<SessionRecord | undefined> {
+    return Promise.resolve(this.#live(key));
+  }
+
+  write(write: SessionWrite): Promise<WriteResult> {
+    const key = write.record.key;
+    const entry = this.#entries.get(key);
+    if (entry !== undefined && 'tombstone' in entry) return Promise.resolve({ ok: false, current: undefined });
+    const current = this.#live(key);
+    if ((current?.version ?? 0) !== write.baseVersion) return Promise.resolve({ ok: false, current });
+    this.#entries.set(key, { record: JSON.stringify(write.record) });
+    return Promise.resolve({ ok: true });
+  }
+
+  destroy(key: string, baseVersion?: number): Promise<WriteResult> {
+    const current = this.#live(key);
+    if (baseVersion !== undefined && current !== undefined && current.version !== baseVersion) {
+      return Promise.resolve({ ok: false, current });
+    }
+    this.#entries.set(key, { tombstone: true });
+    return Promise.resolve({ ok: true });
+  }
+
+  /** Number of live sessions (expired ones excluded). */
+  get size(): number {
+    let n = 0;
+    for (const key of this.#entries.keys()) if (this.#live(key) !== undefined) n++;
+    return n;
+  }
+
+  #live(key: string): SessionRecord | undefined {
+    const entry = this.#entries.get(key);
+    if (entry === undefined || 'tombstone' in entry) return undefined;
+    const record = JSON.parse(entry.record) as SessionRecord;
+    return isExpired(record, this.#now()) ? undefined : record;
+  }
+}

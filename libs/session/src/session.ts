@@ -1,0 +1,237 @@
+import { InvalidOperationError, InvalidValueError } from './errors.js';
+import { freezeJson, toJsonValue, type JsonObject, type JsonValue } from './json.js';
+import { applyOps, checkedSum, type Op } from './ops.js';
+import { expiresAt, type SessionRecord } from './record.js';
+import { newToken, sessionKey } from './token.js';
+
+/** Default idle timeout: 30 minutes. */
+export const DEFAULT_TIMEOUT_MS = 30 * 60 * 1000;
+
+export interface NewSessionOptions {
+  /** Idle timeout in ms. @defaultValue 30 minutes */
+  timeout?: number;
+  /** Attributes fixed for the session's lifetime, such as the user id. Must be JSON values. */
+  constants?: Record<string, unknown>;
+  /** Creation time in ms since the epoch. @defaultValue `Date.now()` */
+  now?: number;
+}
+
+/** What a request did to its session, for the store to persist. */
+export type SessionLifecycle = 'new' | 'loaded' | 'regenerated' | 'destroyed';
+
+const tokens = new WeakMap<Session, string>();
+
+/**
+ * One session as a request sees it: the stored record plus the operations this request made
+ * (the op log). Values are JSON values, validated at `set` and frozen, so an in-place edit of
+ * a stored object throws instead of being silently lost.
+ */
+export class Session {
+  #base: SessionRecord;
+  #attrs: JsonObject;
+  #ops: Op[] = [];
+  #lifecycle: SessionLifecycle;
+  #previousKey: string | undefined;
+
+  private constructor(token: string, base: SessionRecord, lifecycle: SessionLifecycle) {
+    tokens.set(this, token);
+    this.#base = base;
+    this.#attrs = base.attrs;
+    this.#lifecycle = lifecycle;
+  }
+
+  /** A brand-new session with a fresh random token. */
+  static create(options: NewSessionOptions = {}): Session {
+    const now = options.now ?? Date.now();
+    const timeout = options.timeout ?? DEFAULT_TIMEOUT_MS;
+    if (!Number.isSafeInteger(timeout) || timeout <= 0) {
+      throw new InvalidValueError(`timeout must be a positive integer of ms, got ${timeout}`);
+    }
+    const constants = toJsonValue(options.constants ?? {}, 'constants') as JsonObject;
+    const token = newToken();
+    const record: SessionRecord = {
+      key: sessionKey(token),
+      version: 0,
+      created: now,
+      accessed: now,
+      timeout,
+      constants,
+      attrs: Object.freeze({}),
+    };
+    return new Session(token, record, 'new');
+  }
+
+  /** A session loaded from a store for the request that presented `token`. */
+  static fromRecord(token: string, record: SessionRecord): Session {
+    return new Session(token, record, 'loaded');
+  }
+
+  /** Hash of the token: the session's identifier everywhere outside the cookie. */
+  get key(): string {
+    return this.#base.key;
+  }
+  /** The stored version this request started from (0 for a new session). */
+  get version(): number {
+    return this.#base.version;
+  }
+  get created(): number {
+    return this.#base.created;
+  }
+  get accessed(): number {
+    return this.#base.accessed;
+  }
+  get timeout(): number {
+    return this.#base.timeout;
+  }
+  get expiresAt(): number {
+    return expiresAt(this.#base);
+  }
+  /** True until the session has been saved for the first time. */
+  get isNew(): boolean {
+    return this.#lifecycle === 'new';
+  }
+  get lifecycle(): SessionLifecycle {
+    return this.#lifecycle;
+  }
+  /** True when this request changed attributes, or created, regenerated or destroyed it. */
+  get changed(): boolean {
+    return this.#ops.length > 0 || this.#lifecycle !== 'loaded';
+  }
+  /** This request's operations, in order. */
+  get ops(): readonly Op[] {
+    return this.#ops;
+  }
+  /** The key this session had before {@link regenerate}, which commit destroys. */
+  get previousKey(): string | undefined {
+    return this.#previousKey;
+  }
+  get constants(): JsonObject {
+    return this.#base.constants;
+  }
+
+  constant(name: string): JsonValue | undefined {
+    const value = this.#base.constants[name];
+    return value === undefined ? undefined : freezeJson(value);
+  }
+
+  get(name: string): JsonValue | undefined {
+    const value = this.#attrs[name];
+    return value === undefined ? undefined : freezeJson(value);
+  }
+
+  has(name: string): boolean {
+    return Object.hasOwn(this.#attrs, name);
+  }
+
+  keys(): string[] {
+    return Object.keys(this.#attrs);
+  }
+
+  /** Sets an attribute. Refuses values JSON cannot hold, at once, with an InvalidValueError. */
+  set(name: string, value: unknown): this {
+    const json = toJsonValue(value, name);
+    if (this.has(name) && jsonEqual(this.#attrs[name], json)) return this;
+    return this.#record({ op: 'set', name: checkName(name), value: json });
+  }
+
+  delete(name: string): boolean {
+    if (!this.has(name)) return false;
+    this.#record({ op: 'delete', name });
+    return true;
+  }
+
+  /**
+   * Adds `by` to a numeric attribute (missing counts as 0) and returns the new value. Concurrent
+   * increments on one session all count: the store re-applies them on a write conflict.
+   */
+  increment(name: string, by = 1): number {
+    if (!Number.isFinite(by)) throw new InvalidValueError(`increment of "${name}" must be a finite number`);
+    const current = this.#attrs[name];
+    if (current !== undefined && typeof current !== 'number') {
+      throw new InvalidOperationError(`cannot increment "${name}": it holds a ${typeof current}`);
+    }
+    checkedSum(current ?? 0, by, name);
+    this.#record({ op: 'incr', name: checkName(name), by });
+    return this.#attrs[name] as number;
+  }
+
+  /**
+   * Gives the session a new token (and so a new key) while keeping its data; commit saves it
+   * under the new key and destroys the old one. Call it at login to defeat session fixation.
+   */
+  regenerate(): void {
+    this.#assertLive();
+    const token = newToken();
+    tokens.set(this, token);
+    if (this.#lifecycle !== 'new') {
+      this.#previousKey ??= this.#base.key;
+      this.#lifecycle = 'regenerated';
+    }
+    this.#base = { ...this.#base, key: sessionKey(token) };
+  }
+
+  /** Ends the session: commit writes a durable tombstone and clears the cookie. */
+  destroy(): void {
+    this.#lifecycle = 'destroyed';
+  }
+
+  /** The stored record this request started from (before its own ops), under the current key. */
+  get base(): SessionRecord {
+    return this.#base;
+  }
+
+  /** The state this request would write: the base record with this request's ops applied. */
+  snapshot(): SessionRecord {
+    return { ...this.#base, attrs: this.#attrs };
+  }
+
+  /** Called by the store after a successful write: the saved record becomes the new base. */
+  markSaved(record: SessionRecord): void {
+    this.#base = record;
+    this.#attrs = record.attrs;
+    this.#ops = [];
+    if (this.#lifecycle !== 'destroyed') this.#lifecycle = 'loaded';
+    this.#previousKey = undefined;
+  }
+
+  toJSON(): object {
+    return { key: this.key, version: this.version, constants: this.constants, attrs: this.#attrs };
+  }
+
+  #record(op: Op): this {
+    this.#assertLive();
+    this.#attrs = applyOps(this.#attrs, [op]);
+    this.#ops.push(op);
+    return this;
+  }
+
+  #assertLive(): void {
+    if (this.#lifecycle === 'destroyed') throw new InvalidOperationError('the session has been destroyed');
+  }
+}
+
+/** The token behind a session: only the cookie layer may read it. Not exported from the package. */
+export function tokenOf(session: Session): string {
+  const token = tokens.get(session);
+  if (token === undefined) throw new Error('session has no token');
+  return token;
+}
+
+function checkName(name: string): string {
+  if (typeof name !== 'string' || name.length === 0) {
+    throw new InvalidValueError('attribute names must be non-empty strings');
+  }
+  return name;
+}
+
+function jsonEqual(a: JsonValue | undefined, b: JsonValue): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const ak = Object.keys(a);
+  const bk = Object.keys(b);
+  if (ak.length !== bk.length) return false;
+  const ar = a as Record<string, JsonValue>;
+  const br = b as Record<string, JsonValue>;
+  return ak.every((k) => Object.hasOwn(br, k) && jsonEqual(ar[k], br[k] as JsonValue));
+}

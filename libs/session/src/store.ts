@@ -1,0 +1,35 @@
+import type { Op } from './ops.js';
+import type { SessionRecord } from './record.js';
+
+/** Why a record is being written; stores turn it into the matching change event. */
+export type WriteKind = 'create' | 'update' | 'touch';
+
+/** One compare-and-set write of a whole session record. */
+export interface SessionWrite {
+  readonly kind: WriteKind;
+  /** The version the write is based on; 0 means the key must not exist yet. */
+  readonly baseVersion: number;
+  /** The full new record; its version is `baseVersion + 1`. */
+  readonly record: SessionRecord;
+  /** The operations that turned the base into `record` (empty for a touch). */
+  readonly ops: readonly Op[];
+}
+
+/** A write either lands, or loses to a newer version, which comes back so the caller can re-apply. */
+export type WriteResult = { readonly ok: true } | { readonly ok: false; readonly current: SessionRecord | undefined };
+
+/**
+ * Where sessions live. Implementations: {@link MemoryStore} for tests, and the write-behind store
+ * (`@gaesession/store`) for production. The HTTP layer never talks to a database directly.
+ */
+export interface SessionStore {
+  /** The live record for `key`, or undefined when it is missing, expired or destroyed. */
+  load(key: string): Promise<SessionRecord | undefined>;
+  /** Compare-and-set on the version; see {@link SessionWrite}. */
+  write(write: SessionWrite): Promise<WriteResult>;
+  /**
+   * Ends the session durably: no later write or event may bring `key` back. With `baseVersion`
+   * it is a compare-and-set like {@link write}; without, it is unconditional.
+   */
+  destroy(key: string, baseVersion?: number): Promise<WriteResult>;
+}
