@@ -31,8 +31,10 @@ export async function commitSession(
   const attempts = options.maxWriteAttempts ?? 100;
   switch (session.lifecycle) {
     case 'destroyed':
-      // A session destroyed before its first save was never stored: nothing to tombstone.
+      // A session destroyed before its first save was never stored: nothing to tombstone. After
+      // the tombstone its version is 0 too, so committing again writes no second tombstone.
       if (session.version > 0) await store.destroy(session.previousKey ?? session.key);
+      session.markDestroyed();
       return 'destroyed';
     case 'new': {
       const record: SessionRecord = { ...session.snapshot(), version: 1, created: now, accessed: now };

@@ -5,7 +5,10 @@ import { isWellFormedToken, TOKEN_LENGTH } from './token.js';
 export type SameSite = 'Strict' | 'Lax' | 'None';
 
 export interface CookieOptions {
-  /** Cookie name. @defaultValue `"sessid"` (as in icza/session) */
+  /**
+   * Cookie name. A `__Host-` name requires Secure, Path=/ and no domain; `__Secure-` requires Secure.
+   * @defaultValue `"sessid"` (as in icza/session)
+   */
   name?: string;
   /**
    * Send the cookie over plain HTTP too. Off by default: the cookie is `Secure`. Turn it on only
@@ -15,11 +18,14 @@ export interface CookieOptions {
   allowHttp?: boolean;
   /** @defaultValue `"Lax"` */
   sameSite?: SameSite;
-  /** @defaultValue `"/"` */
+  /** Cookie path: printable ASCII, no `;`. @defaultValue `"/"` */
   path?: string;
-  /** Cookie domain; omitted (host-only cookie) by default. */
+  /** Cookie domain (letters, digits, `.` and `-`); omitted (a host-only cookie) by default. */
   domain?: string;
-  /** Cookie lifetime in ms; the session's own idle timeout still applies. @defaultValue 30 days */
+  /**
+   * Cookie lifetime in ms, at least 1000 (it is sent in whole seconds); the session's own idle
+   * timeout still applies. @defaultValue 30 days
+   */
   maxAge?: number;
   /**
    * Secrets for signing the cookie: the first signs, all verify, so a secret can be rotated by
@@ -53,8 +59,27 @@ export class CookieManager {
     const secure = options.allowHttp !== true;
     if (sameSite === 'None' && !secure) throw new ConfigurationError('SameSite=None requires a Secure cookie');
     const maxAge = options.maxAge ?? DEFAULT_MAX_AGE_MS;
-    const parts = [`Path=${options.path ?? '/'}`, `Max-Age=${Math.floor(maxAge / 1000)}`, 'HttpOnly'];
-    if (options.domain !== undefined) parts.push(`Domain=${options.domain}`);
+    if (!Number.isFinite(maxAge) || maxAge < 1000) {
+      throw new ConfigurationError(`cookie maxAge must be at least 1000 ms, got ${maxAge}`);
+    }
+    const path = options.path ?? '/';
+    // An unchecked `;` here would let configuration inject cookie attributes.
+    if (!/^[\x21-\x3a\x3c-\x7e]+$/.test(path))
+      throw new ConfigurationError(`cookie path ${JSON.stringify(path)} is invalid`);
+    // Browsers drop prefixed cookies that break the prefix's rules, which would look like lost sessions.
+    if (this.name.startsWith('__Secure-') || this.name.startsWith('__Host-')) {
+      if (!secure) throw new ConfigurationError(`a ${this.name} cookie must be Secure (no allowHttp)`);
+      if (this.name.startsWith('__Host-') && (options.domain !== undefined || path !== '/')) {
+        throw new ConfigurationError(`a ${this.name} cookie needs Path=/ and no Domain`);
+      }
+    }
+    const parts = [`Path=${path}`, `Max-Age=${Math.floor(maxAge / 1000)}`, 'HttpOnly'];
+    if (options.domain !== undefined) {
+      if (!/^[A-Za-z0-9.-]+$/.test(options.domain)) {
+        throw new ConfigurationError(`cookie domain ${JSON.stringify(options.domain)} is invalid`);
+      }
+      parts.push(`Domain=${options.domain}`);
+    }
     if (secure) parts.push('Secure');
     parts.push(`SameSite=${sameSite}`);
     this.#attributes = parts.join('; ');
@@ -66,17 +91,19 @@ export class CookieManager {
 
   /** The token in the request's Cookie header, or undefined when there is no valid one. */
   read(cookieHeader: string | undefined): string | undefined {
-    if (cookieHeader === undefined) return undefined;
+    if (typeof cookieHeader !== 'string') return undefined;
     const maxValue = this.#secrets.length > 0 ? TOKEN_LENGTH + 1 + SIGNATURE_LENGTH : TOKEN_LENGTH;
     let candidates = 0;
     let start = 0;
     while (start < cookieHeader.length && candidates < MAX_CANDIDATES) {
       let end = cookieHeader.indexOf(';', start);
       if (end === -1) end = cookieHeader.length;
-      const eq = cookieHeader.indexOf('=', start);
-      if (eq !== -1 && eq < end && cookieHeader.slice(start, eq).trim() === this.name) {
+      // Search for "=" within this pair only: a header of many "="-less pairs stays linear.
+      const pair = cookieHeader.slice(start, end);
+      const eq = pair.indexOf('=');
+      if (eq !== -1 && pair.slice(0, eq).trim() === this.name) {
         candidates++;
-        const value = cookieHeader.slice(eq + 1, end).trim();
+        const value = pair.slice(eq + 1).trim();
         const token = value.length <= maxValue ? this.#verify(value) : undefined;
         if (token !== undefined) return token;
       }

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { commitSession, type CommitOptions, type CommitOutcome } from './commit.js';
 import { CookieManager, type CookieOptions } from './cookie.js';
 import { isSessionError } from './errors.js';
+import { holdResponseUntilCommitted } from './response.js';
 import { Session, tokenOf, type NewSessionOptions } from './session.js';
 import type { SessionStore } from './store.js';
 import { sessionKey } from './token.js';
@@ -13,8 +14,10 @@ export interface SessionManagerOptions extends CommitOptions {
   /** Idle timeout for new sessions, in ms. @defaultValue 30 minutes */
   timeout?: number;
   /**
-   * Called when saving a session fails. The response has not gone out when this runs (unless the
-   * app flushed headers itself); by default it answers with the error's status and code.
+   * Called when saving a session fails, before any header has gone out (when the app had already
+   * sent its headers, the socket is destroyed instead, so no success reaches the client). It must
+   * end the response before it returns; the app's own later writes are dropped. By default it
+   * answers with the error's status and a JSON body `{ error: { code, message } }`.
    */
   onError?: (error: unknown, req: IncomingMessage, res: ServerResponse) => void;
 }
@@ -23,13 +26,18 @@ export interface SessionManagerOptions extends CommitOptions {
 export class RequestSession {
   #session: Session | undefined;
   #replaced: Session | undefined;
-  #staleCookie: boolean;
+  /** The token the client's cookie holds (undefined when it sent none, or a stale one). */
+  readonly #clientToken: string | undefined;
+  /** The client sent a cookie, valid or stale, that it should lose if there is no session. */
+  readonly #clientHasCookie: boolean;
+  #lastCommit: Promise<unknown> = Promise.resolve();
   readonly #manager: SessionManager;
 
   constructor(manager: SessionManager, session: Session | undefined, staleCookie: boolean) {
     this.#manager = manager;
     this.#session = session;
-    this.#staleCookie = staleCookie;
+    this.#clientToken = session === undefined ? undefined : tokenOf(session);
+    this.#clientHasCookie = staleCookie || session !== undefined;
   }
 
   /** The request's session, or undefined when it has none. */
@@ -51,24 +59,35 @@ export class RequestSession {
     return this.#session;
   }
 
-  /** The Set-Cookie header value this response needs, if any. */
+  /**
+   * The Set-Cookie header value this response needs, if any: the live session's token when the
+   * client does not hold it yet, or a clearing cookie when the client holds one for no live session.
+   * It depends only on state, so it is the same before and after the commit.
+   */
   cookieHeader(): string | undefined {
     const session = this.#session;
     const cookies = this.#manager.cookies;
-    if (session === undefined) return this.#staleCookie ? cookies.serializeClear() : undefined;
-    switch (session.lifecycle) {
-      case 'destroyed':
-        return cookies.serializeClear();
-      case 'new':
-      case 'regenerated':
-        return cookies.serialize(tokenOf(session));
-      case 'loaded':
-        return undefined;
+    if (session !== undefined && session.lifecycle !== 'destroyed') {
+      const token = tokenOf(session);
+      return token === this.#clientToken ? undefined : cookies.serialize(token);
     }
+    return this.#clientHasCookie ? cookies.serializeClear() : undefined;
   }
 
-  /** Saves what the request did; safe to call more than once (later calls are no-ops). */
-  async commit(): Promise<CommitOutcome> {
+  /**
+   * Saves what the request did. Calls are serialized, and each saves only what changed since the
+   * last one, so calling it again (or concurrently) never applies an operation twice.
+   */
+  commit(): Promise<CommitOutcome> {
+    const next = this.#lastCommit.then(
+      () => this.#commitNow(),
+      () => this.#commitNow(),
+    );
+    this.#lastCommit = next;
+    return next;
+  }
+
+  async #commitNow(): Promise<CommitOutcome> {
     const store = this.#manager.store;
     if (this.#replaced !== undefined) {
       await commitSession(store, this.#replaced, this.#manager.commitOptions);
@@ -112,74 +131,25 @@ export class SessionManager {
   async attach(req: IncomingMessage, res: ServerResponse): Promise<RequestSession> {
     const { session, staleCookie } = await this.load(req);
     const context = new RequestSession(this, session, staleCookie);
-    holdResponseUntilCommitted(res, context, (error) => this.#onError(error, req, res));
+    holdResponseUntilCommitted(res, {
+      cookie: () => context.cookieHeader(),
+      commit: () => context.commit(),
+      fail: (error) => {
+        this.#onError(error, req, res);
+      },
+    });
     return context;
   }
-}
-
-type Deferred = () => void;
-
-/**
- * Wraps writeHead/write/end: the cookie header is added when headers are built, and the first
- * body write waits for the commit. Calls made meanwhile are replayed in order afterwards.
- */
-function holdResponseUntilCommitted(res: ServerResponse, context: RequestSession, fail: (error: unknown) => void) {
-  const { writeHead, write, end } = res;
-  let cookieSet = false;
-  let state: 'open' | 'committing' | 'done' = 'open';
-  const queued: Deferred[] = [];
-
-  const setCookie = () => {
-    if (cookieSet) return;
-    cookieSet = true;
-    const cookie = context.cookieHeader();
-    if (cookie !== undefined && !res.headersSent) res.appendHeader('Set-Cookie', cookie);
-  };
-  const restore = () => {
-    res.writeHead = writeHead;
-    res.write = write;
-    res.end = end;
-  };
-  const hold = (call: Deferred): void => {
-    queued.push(call);
-    if (state !== 'open') return;
-    state = 'committing';
-    context.commit().then(
-      () => {
-        state = 'done';
-        setCookie();
-        restore();
-        for (const deferred of queued.splice(0)) deferred();
-      },
-      (error: unknown) => {
-        state = 'done';
-        queued.length = 0;
-        restore();
-        if (res.headersSent) res.destroy(error instanceof Error ? error : new Error(String(error)));
-        else fail(error);
-      },
-    );
-  };
-
-  res.writeHead = function (this: ServerResponse, ...args: unknown[]) {
-    setCookie();
-    return (writeHead as (...a: unknown[]) => ServerResponse).apply(this, args);
-  } as typeof res.writeHead;
-  res.write = function (this: ServerResponse, ...args: unknown[]) {
-    hold(() => (write as (...a: unknown[]) => boolean).apply(res, args));
-    return true;
-  } as typeof res.write;
-  res.end = function (this: ServerResponse, ...args: unknown[]) {
-    hold(() => (end as (...a: unknown[]) => ServerResponse).apply(res, args));
-    return res;
-  } as typeof res.end;
 }
 
 function defaultOnError(error: unknown, _req: IncomingMessage, res: ServerResponse): void {
   const status = isSessionError(error) ? error.status : 500;
   const code = isSessionError(error) ? error.code : 'INTERNAL';
+  // The app's headers described the response it meant to send (Content-Length, ETag...), not this one.
+  for (const name of res.getHeaderNames()) res.removeHeader(name);
   res.statusCode = status;
   res.setHeader('Content-Type', 'application/json');
+  res.setHeader('Cache-Control', 'no-store');
   res.end(JSON.stringify({ error: { code, message: 'the session could not be saved' } }));
 }
 

@@ -6,9 +6,10 @@ export type JsonObject = { readonly [key: string]: JsonValue };
 
 /**
  * Checks that `value` survives a JSON round trip unchanged and returns a deep-frozen copy.
- * Refuses, with an {@link InvalidValueError} naming the offending path: functions, symbols,
- * BigInt, undefined, non-finite numbers, cycles, and objects other than plain objects and
- * arrays (Date, Map, class instances...), which JSON would silently change.
+ * Refuses, with an {@link InvalidValueError} naming the offending path: functions, symbols (as
+ * values or keys), BigInt, undefined, non-finite numbers, cycles, sparse arrays, arrays with extra
+ * properties, and objects other than plain objects and arrays (Date, Map, class instances...),
+ * which JSON would silently change. `-0` becomes `0`, as JSON writes it.
  */
 export function toJsonValue(value: unknown, path = 'value'): JsonValue {
   return copy(value, path, new Set());
@@ -21,12 +22,14 @@ function copy(value: unknown, path: string, ancestors: Set<object>): JsonValue {
       return value;
     case 'number':
       if (!Number.isFinite(value)) throw new InvalidValueError(`${path} is ${value}, which JSON cannot hold`);
-      return value;
+      return value === 0 ? 0 : value;
     case 'object':
       if (value === null) return null;
       return copyObject(value, path, ancestors);
     default:
-      throw new InvalidValueError(`${path} is a ${typeof value}, which JSON cannot hold`);
+      throw new InvalidValueError(
+        `${path} is ${value === undefined ? 'undefined' : `a ${typeof value}`}, which JSON cannot hold`,
+      );
   }
 }
 
@@ -34,32 +37,56 @@ function copyObject(value: object, path: string, ancestors: Set<object>): JsonVa
   if (ancestors.has(value)) throw new InvalidValueError(`${path} refers back to itself (a cycle)`);
   ancestors.add(value);
   try {
-    if (Array.isArray(value)) {
-      return Object.freeze(value.map((item: unknown, index) => copy(item, `${path}[${index}]`, ancestors)));
-    }
-    const proto: unknown = Object.getPrototypeOf(value);
-    if (proto !== Object.prototype && proto !== null) {
-      const kind = (value as { constructor?: { name?: string } }).constructor?.name ?? 'object';
-      throw new InvalidValueError(`${path} is a ${kind}; store plain objects, arrays and primitives`);
-    }
-    if (Object.getOwnPropertySymbols(value).length > 0) {
-      throw new InvalidValueError(`${path} has symbol keys, which JSON drops`);
-    }
-    const out: Record<string, JsonValue> = {};
-    for (const [key, item] of Object.entries(value)) {
-      out[key] = copy(item, `${path}.${key}`, ancestors);
-    }
-    return Object.freeze(out);
+    return Object.freeze(
+      Array.isArray(value) ? copyArray(value, path, ancestors) : copyPlainObject(value, path, ancestors),
+    );
   } finally {
     ancestors.delete(value);
   }
 }
 
-/** Deep-freezes a value parsed from JSON, so in-place edits fail loudly instead of being lost. */
+function copyArray(value: readonly unknown[], path: string, ancestors: Set<object>): JsonValue[] {
+  const out: JsonValue[] = [];
+  for (let index = 0; index < value.length; index++) {
+    const itemPath = `${path}[${index}]`;
+    if (!Object.hasOwn(value, index))
+      throw new InvalidValueError(`${itemPath} is an empty slot, which JSON turns into null`);
+    out.push(copy(value[index], itemPath, ancestors));
+  }
+  // Own keys are the indexes plus `length`; anything else (named or symbol properties) JSON drops.
+  if (Reflect.ownKeys(value).length !== value.length + 1) {
+    throw new InvalidValueError(`${path} is an array with extra properties, which JSON drops`);
+  }
+  return out;
+}
+
+function copyPlainObject(value: object, path: string, ancestors: Set<object>): JsonObject {
+  const proto: unknown = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) {
+    const kind = (value as { constructor?: { name?: string } }).constructor?.name ?? 'object';
+    throw new InvalidValueError(`${path} is not a plain object (${kind}); store plain objects, arrays and primitives`);
+  }
+  if (Object.getOwnPropertySymbols(value).length > 0) {
+    throw new InvalidValueError(`${path} has symbol keys, which JSON drops`);
+  }
+  // fromEntries defines own properties, so a "__proto__" key stays a key, as JSON.parse keeps it.
+  return Object.fromEntries(
+    Object.entries(value).map(([key, item]) => [key, copy(item, childPath(path, key), ancestors)]),
+  );
+}
+
+function childPath(path: string, key: string): string {
+  return /^[A-Za-z_$][\w$]*$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`;
+}
+
+/**
+ * Deep-freezes a value parsed from JSON, so in-place edits fail loudly instead of being lost.
+ * It descends into frozen containers too: a frozen copy may still hold unfrozen parsed values.
+ */
 export function freezeJson<T extends JsonValue>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+  if (typeof value === 'object' && value !== null) {
     Object.freeze(value);
-    for (const item of Object.values(value)) freezeJson(item as JsonValue);
+    for (const item of Object.values(value)) freezeJson(item);
   }
   return value;
 }

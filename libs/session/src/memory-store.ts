@@ -1,3 +1,4 @@
+import { InvalidOperationError } from './errors.js';
 import type { SessionRecord } from './record.js';
 import { isExpired } from './record.js';
 import type { SessionStore, SessionWrite, WriteResult } from './store.js';
@@ -23,6 +24,12 @@ export class MemoryStore implements SessionStore {
 
   write(write: SessionWrite): Promise<WriteResult> {
     const key = write.record.key;
+    if (write.record.version !== write.baseVersion + 1) {
+      // A caller bug, not a conflict: fail loudly so tests catch it.
+      return Promise.reject(
+        new InvalidOperationError(`write of version ${write.record.version} on base ${write.baseVersion}`),
+      );
+    }
     const entry = this.#entries.get(key);
     if (entry !== undefined && 'tombstone' in entry) return Promise.resolve({ ok: false, current: undefined });
     const current = this.#live(key);

@@ -15,30 +15,36 @@ export type Op =
  */
 export function applyOps(attrs: JsonObject, ops: readonly Op[]): JsonObject {
   if (ops.length === 0) return attrs;
-  const out: Record<string, JsonValue> = { ...attrs };
+  // A Map, not an object: names such as "__proto__" or "constructor" are plain keys here.
+  const out = new Map<string, JsonValue>(Object.entries(attrs));
   for (const op of ops) {
     switch (op.op) {
       case 'set':
-        out[op.name] = op.value;
+        out.set(op.name, op.value);
         break;
       case 'delete':
-        delete out[op.name];
+        out.delete(op.name);
         break;
       case 'incr': {
-        const current = out[op.name];
-        out[op.name] = checkedSum(typeof current === 'number' ? current : 0, op.by, op.name);
+        const current = out.get(op.name);
+        out.set(op.name, checkedSum(typeof current === 'number' ? current : 0, op.by, op.name));
         break;
       }
       case 'clear':
-        for (const name of Object.keys(out)) delete out[name];
+        out.clear();
         break;
     }
   }
-  return Object.freeze(out);
+  return Object.freeze(Object.fromEntries(out));
 }
 
+/**
+ * `current + by`, refused with an {@link InvalidOperationError} when the result is not finite or,
+ * for integers, leaves the safe-integer range, where adding 1 can silently change nothing.
+ */
 export function checkedSum(current: number, by: number, name: string): number {
   const sum = current + by;
-  if (!Number.isFinite(sum)) throw new InvalidOperationError(`incrementing "${name}" overflows to ${sum}`);
+  const exact = Number.isInteger(current) && Number.isInteger(by) ? Number.isSafeInteger(sum) : Number.isFinite(sum);
+  if (!exact) throw new InvalidOperationError(`incrementing "${name}" (${current}) by ${by} overflows`);
   return sum;
 }

@@ -35,8 +35,8 @@ export class Session {
 
   private constructor(token: string, base: SessionRecord, lifecycle: SessionLifecycle) {
     tokens.set(this, token);
-    this.#base = base;
-    this.#attrs = base.attrs;
+    this.#base = frozenRecord(base);
+    this.#attrs = this.#base.attrs;
     this.#lifecycle = lifecycle;
   }
 
@@ -47,7 +47,10 @@ export class Session {
     if (!Number.isSafeInteger(timeout) || timeout <= 0) {
       throw new InvalidValueError(`timeout must be a positive integer of ms, got ${timeout}`);
     }
-    const constants = toJsonValue(options.constants ?? {}, 'constants') as JsonObject;
+    const constants = toJsonValue(options.constants ?? {}, 'constants');
+    if (typeof constants !== 'object' || constants === null || Array.isArray(constants)) {
+      throw new InvalidValueError('constants must be a plain object');
+    }
     const token = newToken();
     const record: SessionRecord = {
       key: sessionKey(token),
@@ -55,8 +58,8 @@ export class Session {
       created: now,
       accessed: now,
       timeout,
-      constants,
-      attrs: Object.freeze({}),
+      constants: constants as JsonObject,
+      attrs: {},
     };
     return new Session(token, record, 'new');
   }
@@ -109,14 +112,14 @@ export class Session {
     return this.#base.constants;
   }
 
+  /** A constant's value (deep-frozen), or undefined when there is none. */
   constant(name: string): JsonValue | undefined {
-    const value = this.#base.constants[name];
-    return value === undefined ? undefined : freezeJson(value);
+    return ownValue(this.#base.constants, name);
   }
 
+  /** An attribute's value (deep-frozen: edit a copy and `set` it), or undefined when there is none. */
   get(name: string): JsonValue | undefined {
-    const value = this.#attrs[name];
-    return value === undefined ? undefined : freezeJson(value);
+    return ownValue(this.#attrs, name);
   }
 
   has(name: string): boolean {
@@ -129,12 +132,15 @@ export class Session {
 
   /** Sets an attribute. Refuses values JSON cannot hold, at once, with an InvalidValueError. */
   set(name: string, value: unknown): this {
-    const json = toJsonValue(value, name);
+    this.#assertLive();
+    const json = toJsonValue(value, checkName(name));
     if (this.has(name) && jsonEqual(this.#attrs[name], json)) return this;
-    return this.#record({ op: 'set', name: checkName(name), value: json });
+    return this.#record({ op: 'set', name, value: json });
   }
 
+  /** Removes an attribute; false when there was none (and then nothing is recorded). */
   delete(name: string): boolean {
+    this.#assertLive();
     if (!this.has(name)) return false;
     this.#record({ op: 'delete', name });
     return true;
@@ -145,13 +151,17 @@ export class Session {
    * increments on one session all count: the store re-applies them on a write conflict.
    */
   increment(name: string, by = 1): number {
-    if (!Number.isFinite(by)) throw new InvalidValueError(`increment of "${name}" must be a finite number`);
-    const current = this.#attrs[name];
+    this.#assertLive();
+    checkName(name);
+    if (typeof by !== 'number' || !Number.isFinite(by)) {
+      throw new InvalidValueError(`increment of "${name}" must be a finite number`);
+    }
+    const current = ownValue(this.#attrs, name);
     if (current !== undefined && typeof current !== 'number') {
-      throw new InvalidOperationError(`cannot increment "${name}": it holds a ${typeof current}`);
+      throw new InvalidOperationError(`cannot increment "${name}": it holds ${describe(current)}`);
     }
     checkedSum(current ?? 0, by, name);
-    this.#record({ op: 'incr', name: checkName(name), by });
+    this.#record({ op: 'incr', name, by });
     return this.#attrs[name] as number;
   }
 
@@ -187,10 +197,18 @@ export class Session {
 
   /** Called by the store after a successful write: the saved record becomes the new base. */
   markSaved(record: SessionRecord): void {
-    this.#base = record;
-    this.#attrs = record.attrs;
+    this.#base = frozenRecord(record);
+    this.#attrs = this.#base.attrs;
     this.#ops = [];
     if (this.#lifecycle !== 'destroyed') this.#lifecycle = 'loaded';
+    this.#previousKey = undefined;
+  }
+
+  /** Called by commit once the tombstone is written: nothing is stored any more (version 0). */
+  markDestroyed(): void {
+    this.#lifecycle = 'destroyed';
+    this.#base = frozenRecord({ ...this.#base, version: 0 });
+    this.#ops = [];
     this.#previousKey = undefined;
   }
 
@@ -218,10 +236,27 @@ export function tokenOf(session: Session): string {
 }
 
 function checkName(name: string): string {
+  // The typeof guard is for JavaScript callers; TypeScript already insists on a string.
   if (typeof name !== 'string' || name.length === 0) {
     throw new InvalidValueError('attribute names must be non-empty strings');
   }
   return name;
+}
+
+/** The own property `name`: never something inherited such as `constructor` or `__proto__`. */
+function ownValue(object: JsonObject, name: string): JsonValue | undefined {
+  return Object.hasOwn(object, name) ? object[name] : undefined;
+}
+
+function describe(value: JsonValue): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return `a ${typeof value}`;
+}
+
+/** The record, frozen all the way down, so no caller can edit the state a write starts from. */
+function frozenRecord(record: SessionRecord): SessionRecord {
+  return Object.freeze({ ...record, constants: freezeJson(record.constants), attrs: freezeJson(record.attrs) });
 }
 
 function jsonEqual(a: JsonValue | undefined, b: JsonValue): boolean {

@@ -1,0 +1,43 @@
+export { DEAD_LETTER_UNINDEXED, deadLetterId, type DeadLetter } from './dead-letter-entity.js';
+export {
+  DEFAULT_DEAD_LETTER_KIND,
+  DeadLetterStore,
+  type DeadLetterInput,
+  type DeadLetterStoreOptions,
+  type ReplayResult,
+} from './dead-letters.js';
+export { CorruptEntityError, DatastoreUnavailableError, InvalidCursorError, type UnavailableReason } from './errors.js';
+export {
+  DEFAULT_EVENT_LOG_KIND,
+  DEFAULT_EVENT_LOG_RETENTION_MS,
+  EVENT_LOG_UNINDEXED,
+  type EventLogOptions,
+  type EventLogProperties,
+} from './event-log.js';
+export { decide, foldEvents, type Decision, type FoldedSession } from './fold.js';
+export {
+  assertFitsEntity,
+  DEFAULT_SESSION_KIND,
+  MAX_ENTITY_BYTES,
+  MAX_UNINDEXED_VALUE_BYTES,
+  SESSION_UNINDEXED,
+  type EntityPlace,
+  type SessionProperties,
+} from './model.js';
+export {
+  DEFAULT_PURGE_BUDGET_MS,
+  purgeExpired,
+  type PurgeOptions,
+  type PurgeResult,
+  type PurgeTarget,
+} from './purge.js';
+export { purgeHandler } from './purge-handler.js';
+export { purgeExpiredOneByOne } from './purge-one-by-one.js';
+export { rebuildFromEventLog, type RebuildOptions, type RebuildResult } from './rebuild.js';
+export {
+  DatastoreRepository,
+  type ApplyResult,
+  type DatastoreRepositoryOptions,
+  type SessionRepository,
+} from './repository.js';
+export type { RetryOptions } from './retry.js';

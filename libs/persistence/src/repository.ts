@@ -1,0 +1,213 @@
+import type { Datastore, Key, Transaction } from '@google-cloud/datastore';
+import { eventFromWrite, type SessionEvent } from '@gaesession/events';
+import type { SessionRecord, SessionWrite, WriteResult } from '@gaesession/session';
+import { datastoreKey, entityKeyOf, foundEntities, foundEntity, keyId } from './keys.js';
+import {
+  DEFAULT_EVENT_LOG_KIND,
+  DEFAULT_EVENT_LOG_RETENTION_MS,
+  EVENT_LOG_UNINDEXED,
+  eventLogProperties,
+  type EventLogOptions,
+} from './event-log.js';
+import { decide, foldEvents } from './fold.js';
+import {
+  DEFAULT_SESSION_KIND,
+  readStoredSession,
+  recordFromData,
+  SESSION_UNINDEXED,
+  sessionProperties,
+  snapshotData,
+  type StoredSession,
+} from './model.js';
+import { planCommits, type PlanItem } from './plan.js';
+import { callOptions, resolveRetry, withRetry, type ResolvedRetry, type RetryOptions } from './retry.js';
+import { runTransaction } from './transaction.js';
+
+/** The keys of a commit's items (same order) and the entities stored under them, by {@link keyId}. */
+interface Found {
+  readonly keys: readonly Key[];
+  readonly stored: ReadonlyMap<string, unknown>;
+}
+
+export interface ApplyResult {
+  /** Session entities written: at most one per session key of the batch. */
+  written: number;
+  /**
+   * Events that changed nothing: superseded by a newer event of the batch, no newer than the
+   * stored version (duplicates, out-of-order delivery), behind a tombstone, or already expired.
+   * `written + skipped` is the number of events applied.
+   */
+  skipped: number;
+}
+
+/** Durable session state, as the store's read-through path and the worker see it. */
+export interface SessionRepository {
+  /** Live record or undefined (missing, expired, or tombstoned). Read-through path of the store. */
+  load(key: string): Promise<SessionRecord | undefined>;
+  /** Idempotently applies validated events (SessionEvent from @gaesession/events). */
+  apply(events: readonly SessionEvent[]): Promise<ApplyResult>;
+  /**
+   * Compare-and-set of one record straight to Datastore, with the semantics of
+   * `SessionStore.write`: the store's synchronous fallback when the cache or the queue is down.
+   */
+  write(write: SessionWrite): Promise<WriteResult>;
+}
+
+export interface DatastoreRepositoryOptions {
+  /** The client. Point it at the emulator with `apiEndpoint` or `DATASTORE_EMULATOR_HOST`. */
+  datastore: Datastore;
+  /** Datastore namespace of every entity. @defaultValue the default namespace */
+  namespace?: string;
+  /** Kind of the session entities. @defaultValue 'Session' */
+  kind?: string;
+  /** Also keep every applied event (insert-only, same commit). @defaultValue off */
+  eventLog?: EventLogOptions;
+  /** Retries on contention and unavailability. @defaultValue see {@link RetryOptions} */
+  retry?: RetryOptions;
+  /** Keys looked up and mutations per commit (Datastore allows 500 mutations). @defaultValue 500 */
+  maxMutationsPerCommit?: number;
+  /** Estimated bytes per commit (Datastore allows 10 MiB per request). @defaultValue 9437184 (9 MiB) */
+  maxCommitBytes?: number;
+  /** Clock in ms since the epoch, for expiry decisions. @defaultValue Date.now */
+  now?: () => number;
+}
+
+/**
+ * {@link SessionRepository} on Firestore in Datastore mode. `apply` folds a batch per key, reads
+ * every stored entity of a commit in one lookup inside a transaction, and writes only keys whose
+ * folded state is newer, so retries, duplicates, out-of-order delivery and concurrent workers all
+ * converge to the newest state (DESIGN invariant 4).
+ */
+export class DatastoreRepository implements SessionRepository {
+  readonly #datastore: Datastore;
+  readonly #namespace: string | undefined;
+  readonly #kind: string;
+  readonly #log: { readonly kind: string; readonly retentionMs: number } | undefined;
+  readonly #retry: ResolvedRetry;
+  readonly #maxItems: number;
+  readonly #maxBytes: number;
+  readonly #now: () => number;
+
+  constructor(options: DatastoreRepositoryOptions) {
+    this.#datastore = options.datastore;
+    this.#namespace = options.namespace;
+    this.#kind = options.kind ?? DEFAULT_SESSION_KIND;
+    this.#log =
+      options.eventLog === undefined
+        ? undefined
+        : {
+            kind: options.eventLog.kind ?? DEFAULT_EVENT_LOG_KIND,
+            retentionMs: options.eventLog.retentionMs ?? DEFAULT_EVENT_LOG_RETENTION_MS,
+          };
+    this.#retry = resolveRetry(options.retry);
+    this.#maxItems = Math.min(500, Math.max(1, options.maxMutationsPerCommit ?? 500));
+    this.#maxBytes = options.maxCommitBytes ?? 9 * 1024 * 1024;
+    this.#now = options.now ?? Date.now;
+  }
+
+  async load(key: string): Promise<SessionRecord | undefined> {
+    const entityKey = this.#key(this.#kind, key);
+    const entity = foundEntity(
+      await withRetry('load', this.#retry, () =>
+        this.#datastore.get(entityKey, { gaxOptions: callOptions(this.#retry) }),
+      ),
+    );
+    if (entity === undefined) return undefined;
+    const stored = readStoredSession(key, entity);
+    if (stored.tombstone || stored.expiresAt <= this.#now()) return undefined;
+    return recordFromData(key, stored.version, stored.data);
+  }
+
+  async apply(events: readonly SessionEvent[]): Promise<ApplyResult> {
+    const commits = planCommits(foldEvents(events), this.#log !== undefined, {
+      maxItems: this.#maxItems,
+      maxBytes: this.#maxBytes,
+    });
+    let written = 0;
+    // One commit at a time: each is idempotent, so a failure part-way is repaired by a retry.
+    for (const items of commits) written += await this.#commit(items);
+    return { written, skipped: events.length - written };
+  }
+
+  async write(write: SessionWrite): Promise<WriteResult> {
+    const event = eventFromWrite(write, this.#now());
+    const items: PlanItem[] = [{ type: 'session', folded: { key: event.key, winner: event, events: [event] } }];
+    if (this.#log !== undefined) items.push({ type: 'log', event });
+    return runTransaction<WriteResult>(this.#datastore, this.#retry, 'write', async (transaction, gaxOptions) => {
+      const found = await this.#lookup(transaction, items, gaxOptions);
+      const entity = found.stored.get(keyId(found.keys[0] as Key));
+      const current = entity === undefined ? undefined : readStoredSession(event.key, entity);
+      if (current?.tombstone === true) return { result: { ok: false, current: undefined }, commit: false };
+      const live =
+        current === undefined || current.expiresAt <= this.#now()
+          ? undefined
+          : recordFromData(event.key, current.version, current.data);
+      // A retry after a commit that landed but timed out finds its own write: that is a success.
+      if (live?.version === write.record.version && current?.data === snapshotData(write.record)) {
+        return { result: { ok: true }, commit: false };
+      }
+      if ((live?.version ?? 0) !== write.baseVersion) return { result: { ok: false, current: live }, commit: false };
+      // The compare-and-set above decided; the fold's rules (expiry, newer version) are for events.
+      this.#mutate(transaction, items, found, () => true);
+      return { result: { ok: true }, commit: true };
+    });
+  }
+
+  /** One transaction: one lookup of every key of `items`, then the writes that win. */
+  #commit(items: readonly PlanItem[]): Promise<number> {
+    return runTransaction(this.#datastore, this.#retry, 'apply', async (transaction, gaxOptions) => {
+      const found = await this.#lookup(transaction, items, gaxOptions);
+      const now = this.#now();
+      const { sessions, mutations } = this.#mutate(transaction, items, found, (winner, state) => {
+        return decide(winner, state, now) === 'write';
+      });
+      return { result: sessions, commit: mutations > 0 };
+    });
+  }
+
+  /** The keys of `items`, and what is stored under them, in one lookup. */
+  async #lookup(transaction: Transaction, items: readonly PlanItem[], gaxOptions: { timeout: number }): Promise<Found> {
+    const keys = items.map((item) => this.#itemKey(item));
+    const entities = foundEntities(await transaction.get(keys, { gaxOptions }));
+    return { keys, stored: new Map(entities.map((entity) => [entityKeyOf(entity), entity])) };
+  }
+
+  /** Queues the session writes `shouldWrite` allows and the log inserts of events not yet logged. */
+  #mutate(
+    transaction: Transaction,
+    items: readonly PlanItem[],
+    found: Found,
+    shouldWrite: (winner: SessionEvent, stored: StoredSession | undefined) => boolean,
+  ): { sessions: number; mutations: number } {
+    let sessions = 0;
+    let mutations = 0;
+    items.forEach((item, index) => {
+      const key = found.keys[index] as Key;
+      const current = found.stored.get(keyId(key));
+      if (item.type === 'session') {
+        const { winner } = item.folded;
+        if (!shouldWrite(winner, current === undefined ? undefined : readStoredSession(winner.key, current))) return;
+        transaction.upsert({ key, data: sessionProperties(winner), excludeFromIndexes: [...SESSION_UNINDEXED] });
+        sessions++;
+        mutations++;
+      } else if (current === undefined && this.#log !== undefined) {
+        // Insert-only: a logged event never changes, so one already there is left alone.
+        const data = eventLogProperties(item.event, this.#log.retentionMs);
+        if (data === undefined) return;
+        transaction.insert({ key, data, excludeFromIndexes: [...EVENT_LOG_UNINDEXED] });
+        mutations++;
+      }
+    });
+    return { sessions, mutations };
+  }
+
+  #itemKey(item: PlanItem): Key {
+    return item.type === 'session'
+      ? this.#key(this.#kind, item.folded.key)
+      : this.#key(this.#log?.kind ?? DEFAULT_EVENT_LOG_KIND, item.event.id);
+  }
+
+  #key(kind: string, name: string): Key {
+    return datastoreKey(this.#datastore, this.#namespace, kind, name);
+  }
+}

@@ -1,0 +1,81 @@
+import { decodeBatch, InvalidEventError } from '@gaesession/events';
+import { Worker, type Job } from 'bullmq';
+import { DEFAULT_QUEUE_NAME, EVENT_JOB_NAME, type EventJobData } from './bullmq-publisher.js';
+import { bullmqConnection, type RedisConnection } from './redis-connection.js';
+
+/** What a consumer hands its handler for one job. */
+export interface ReceivedEvents {
+  /** The decoded batch, not yet validated (see `parseEvent`); empty when {@link invalid} is set. */
+  readonly events: readonly unknown[];
+  /** The job's payload as queued, e.g. for a dead-letter record. */
+  readonly payload: string;
+  readonly jobId: string;
+  /** This delivery's number, from 1. */
+  readonly attempt: number;
+  /** The delivery that is the last one: when `attempt === maxAttempts`, a failure is final. */
+  readonly maxAttempts: number;
+  /** Set when the payload is not an event batch at all; retrying cannot fix it. */
+  readonly invalid?: InvalidEventError;
+}
+
+/** Handles one job; a rejection makes BullMQ retry it with backoff. */
+export type EventHandler = (received: ReceivedEvents) => Promise<void>;
+
+export interface ConsumerOptions {
+  /** Redis: ioredis options or a client; BullMQ opens its own blocking connection besides. */
+  connection: RedisConnection;
+  /** BullMQ queue name. @defaultValue 'session-events' */
+  queueName?: string;
+  /** BullMQ key prefix. @defaultValue 'bull' */
+  prefix?: string;
+  /** Jobs handled at the same time. @defaultValue 16 */
+  concurrency?: number;
+  /** Connection and processing errors outside any handler. @defaultValue logs to console.error */
+  onError?: (error: Error) => void;
+}
+
+/** A running consumer. */
+export interface Consumer {
+  /** Stops taking jobs and resolves once the jobs in flight have finished. */
+  close(): Promise<void>;
+}
+
+/**
+ * Consumes session events published by {@link BullMQPublisher}. Resolves once the consumer is
+ * connected and taking jobs.
+ */
+export async function consumeEvents(options: ConsumerOptions, handler: EventHandler): Promise<Consumer> {
+  const worker = new Worker<Partial<EventJobData>>(
+    options.queueName ?? DEFAULT_QUEUE_NAME,
+    async (job) => {
+      await handler(receivedFrom(job));
+    },
+    {
+      connection: bullmqConnection(options.connection),
+      prefix: options.prefix ?? 'bull',
+      concurrency: options.concurrency ?? 16,
+    },
+  );
+  worker.on('error', options.onError ?? logError);
+  await worker.waitUntilReady();
+  return { close: () => worker.close() };
+}
+
+export function logError(error: Error): void {
+  console.error('@gaesession/queue:', error);
+}
+
+function receivedFrom(job: Job<Partial<EventJobData>>): ReceivedEvents {
+  const delivery = { jobId: job.id ?? '', attempt: job.attemptsMade + 1, maxAttempts: job.opts.attempts ?? 1 };
+  const payload = job.data.payload;
+  if (job.name !== EVENT_JOB_NAME || typeof payload !== 'string') {
+    const invalid = new InvalidEventError(`job "${job.name}" carries no event payload`);
+    return { ...delivery, events: [], payload: JSON.stringify(job.data), invalid };
+  }
+  try {
+    return { ...delivery, events: decodeBatch(payload), payload };
+  } catch (error) {
+    if (!(error instanceof InvalidEventError)) throw error;
+    return { ...delivery, events: [], payload, invalid: error };
+  }
+}

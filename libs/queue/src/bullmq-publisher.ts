@@ -1,0 +1,136 @@
+import { encodeEvents, MAX_TASK_BYTES, toTransportString, type SessionEvent } from '@gaesession/events';
+import { Queue, type JobsOptions } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { withDeadline } from './deadline.js';
+import { messageOf, QueueUnavailableError } from './errors.js';
+import { jobIdOf } from './job-id.js';
+import type { EventPublisher } from './publisher.js';
+import { closeClient, producerClient, whenConnected, type RedisConnection } from './redis-connection.js';
+
+/** The BullMQ job name of a session event. */
+export const EVENT_JOB_NAME = 'session-event';
+
+/** The data of a {@link EVENT_JOB_NAME} job: one encoded event (see `toTransportString`). */
+export interface EventJobData {
+  readonly payload: string;
+}
+
+/** Where and how {@link BullMQPublisher} enqueues. */
+export interface BullMQQueueOptions {
+  /** Redis: ioredis options (a fail-fast connection is opened and owned) or your own client. */
+  connection: RedisConnection;
+  /** BullMQ queue name. @defaultValue 'session-events' */
+  queueName?: string;
+  /** BullMQ key prefix. @defaultValue 'bull' */
+  prefix?: string;
+}
+
+export interface BullMQPublisherOptions extends BullMQQueueOptions {
+  /** Delivery attempts per event before the job is left failed. @defaultValue 10 */
+  attempts?: number;
+  /** First retry delay in ms; it doubles with each attempt. @defaultValue 1000 */
+  backoffMs?: number;
+  /** A publish that has not finished after this many ms rejects. @defaultValue 1000 */
+  timeoutMs?: number;
+  /**
+   * Largest encoded event in bytes; larger ones are refused with `EventTooLargeError`. The default
+   * is Cloud Tasks' limit, so local runs refuse what production would. @defaultValue MAX_TASK_BYTES
+   */
+  maxEventBytes?: number;
+}
+
+export const DEFAULT_QUEUE_NAME = 'session-events';
+
+/**
+ * Publishes each event as one BullMQ job whose id is derived from the event id, so re-publishing
+ * an event still queued (or kept failed) is a no-op. Completed jobs are removed, failed ones kept
+ * for inspection. Fails fast with {@link QueueUnavailableError} when Redis is unreachable.
+ */
+export class BullMQPublisher implements EventPublisher {
+  readonly #client: Redis;
+  readonly #ownsClient: boolean;
+  readonly #queueName: string;
+  readonly #prefix: string;
+  readonly #jobOptions: JobsOptions;
+  readonly #timeoutMs: number;
+  readonly #maxEventBytes: number;
+  #queue: Queue<EventJobData>;
+  #lastError: Error | undefined;
+  #closed = false;
+
+  constructor(options: BullMQPublisherOptions) {
+    const { client, owned } = producerClient(options.connection);
+    this.#client = client;
+    this.#ownsClient = owned;
+    this.#queueName = options.queueName ?? DEFAULT_QUEUE_NAME;
+    this.#prefix = options.prefix ?? 'bull';
+    this.#timeoutMs = options.timeoutMs ?? 1000;
+    this.#maxEventBytes = options.maxEventBytes ?? MAX_TASK_BYTES;
+    this.#jobOptions = {
+      attempts: options.attempts ?? 10,
+      backoff: { type: 'exponential', delay: options.backoffMs ?? 1000 },
+      removeOnComplete: true,
+      removeOnFail: false,
+    };
+    this.#queue = this.#openQueue();
+  }
+
+  async publish(events: readonly SessionEvent[]): Promise<void> {
+    if (this.#closed) throw new QueueUnavailableError('publisher is closed');
+    if (events.length === 0) return;
+    // encode everything first: an oversized event refuses the whole publish before any I/O
+    const jobs = events.map((event) => ({
+      name: EVENT_JOB_NAME,
+      data: { payload: toTransportString(encodeEvents([event], { maxBytes: this.#maxEventBytes })) },
+      opts: { ...this.#jobOptions, jobId: jobIdOf(event.id) },
+    }));
+    const timeout = (): QueueUnavailableError =>
+      new QueueUnavailableError(`no answer from redis within ${this.#timeoutMs} ms`, this.#lastError);
+    try {
+      await withDeadline(this.#enqueue(jobs), this.#timeoutMs, timeout);
+    } catch (error) {
+      throw error instanceof QueueUnavailableError ? error : new QueueUnavailableError(messageOf(error), error);
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#queue.close();
+    if (this.#ownsClient) await closeClient(this.#client);
+  }
+
+  async #enqueue(jobs: Parameters<Queue<EventJobData>['addBulk']>[0]): Promise<void> {
+    await whenConnected(this.#client, this.#timeoutMs);
+    const queue = await this.#readyQueue();
+    await queue.addBulk(jobs);
+  }
+
+  /**
+   * BullMQ sets a queue's connection up once; if that failed (the connection dropped during the
+   * setup), the queue stays broken. Start over with a fresh queue on the same client.
+   */
+  async #readyQueue(): Promise<Queue<EventJobData>> {
+    const queue = this.#queue;
+    try {
+      await queue.waitUntilReady();
+      return queue;
+    } catch {
+      if (this.#queue === queue) {
+        this.#queue = this.#openQueue();
+        void queue.close().catch(() => undefined);
+      }
+      await this.#queue.waitUntilReady();
+      return this.#queue;
+    }
+  }
+
+  #openQueue(): Queue<EventJobData> {
+    const queue = new Queue<EventJobData>(this.#queueName, { connection: this.#client, prefix: this.#prefix });
+    // connection errors surface through publish(); keep the latest as the cause of a timeout
+    queue.on('error', (error) => {
+      this.#lastError = error;
+    });
+    return queue;
+  }
+}

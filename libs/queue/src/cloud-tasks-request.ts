@@ -1,0 +1,127 @@
+import { createHash } from 'node:crypto';
+import { encodeEvents, EventTooLargeError, type SessionEvent } from '@gaesession/events';
+import type { protos } from '@google-cloud/tasks';
+
+type CreateTaskRequest = protos.google.cloud.tasks.v2.ICreateTaskRequest;
+
+/**
+ * Set on a task whose body is gzipped (its Content-Type is then application/octet-stream; a plain
+ * body is application/json). `decodeBatch` sniffs gzip by itself; the header tells any other
+ * reader, and lets the worker refuse a body whose bytes do not match what the header says.
+ */
+export const TASK_ENCODING_HEADER = 'X-Gaesession-Encoding';
+
+/** Cloud Tasks task ids: letters, digits, hyphens and underscores, at most 500 characters. */
+export const TASK_ID_MAX_LENGTH = 500;
+
+/** Where the tasks of a publisher go. */
+export interface TaskTarget {
+  /** `projects/<project>/locations/<location>/queues/<queue>` */
+  readonly queuePath: string;
+  /** App Engine service that receives the tasks. */
+  readonly service: string;
+  /** Path (and query) the tasks are POSTed to. */
+  readonly relativeUri: string;
+  /** Extra request headers, e.g. a shared secret for off-App Engine deployments. */
+  readonly headers: Readonly<Record<string, string>>;
+  /** Largest task body in bytes. */
+  readonly maxTaskBytes: number;
+}
+
+/** Some events, and the task body that carries them. */
+export interface EncodedBatch {
+  readonly events: readonly SessionEvent[];
+  readonly body: Buffer;
+}
+
+export function queuePath(project: string, location: string, queue: string): string {
+  return `projects/${project}/locations/${location}/queues/${queue}`;
+}
+
+/**
+ * A deterministic task id, so re-creating the same task is refused as ALREADY_EXISTS.
+ * Hash-prefixed, because Google warns that sequential names slow the queue down: one event gives
+ * `<8 hex of sha256(id)>-<id with unsafe characters as _>`, a batch gives
+ * `<sha256 of its sorted ids>-batch-<count>`.
+ */
+export function taskIdOf(events: readonly SessionEvent[]): string {
+  const [first, ...rest] = events;
+  if (first === undefined) throw new RangeError('a task carries at least one event');
+  if (rest.length === 0) {
+    const id = `${sha256(first.id).slice(0, 8)}-${first.id.replace(/[^A-Za-z0-9_-]/g, '_')}`;
+    return id.slice(0, TASK_ID_MAX_LENGTH);
+  }
+  const ids = events.map((event) => event.id).sort();
+  return `${sha256(JSON.stringify(ids))}-batch-${events.length}`;
+}
+
+/**
+ * Splits events, in order, into task bodies of at most `maxBytes`. Events are packed by their
+ * JSON size; a batch that still does not fit once encoded is halved. A single event that does
+ * not fit even compressed throws `EventTooLargeError`.
+ */
+export function packEvents(events: readonly SessionEvent[], maxBytes: number): EncodedBatch[] {
+  const batches: EncodedBatch[] = [];
+  let current: SessionEvent[] = [];
+  let size = 2; // the JSON array's brackets
+  for (const event of events) {
+    const eventSize = Buffer.byteLength(JSON.stringify(event)) + 1; // and its comma
+    if (current.length > 0 && size + eventSize > maxBytes) {
+      batches.push(...encodeBatch(current, maxBytes));
+      current = [];
+      size = 2;
+    }
+    current.push(event);
+    size += eventSize;
+  }
+  if (current.length > 0) batches.push(...encodeBatch(current, maxBytes));
+  return batches;
+}
+
+function encodeBatch(events: readonly SessionEvent[], maxBytes: number): EncodedBatch[] {
+  try {
+    return [{ events, body: encodeEvents(events, { maxBytes }) }];
+  } catch (error) {
+    if (!(error instanceof EventTooLargeError) || events.length === 1) throw error;
+    const half = Math.ceil(events.length / 2);
+    return [...encodeBatch(events.slice(0, half), maxBytes), ...encodeBatch(events.slice(half), maxBytes)];
+  }
+}
+
+/** The CreateTask request for one batch: an App Engine POST to the target service. */
+export function taskRequest(target: TaskTarget, batch: EncodedBatch): CreateTaskRequest {
+  const gzipped = batch.body[0] === 0x1f;
+  return {
+    parent: target.queuePath,
+    task: {
+      name: `${target.queuePath}/tasks/${taskIdOf(batch.events)}`,
+      appEngineHttpRequest: {
+        httpMethod: 'POST',
+        appEngineRouting: { service: target.service },
+        relativeUri: target.relativeUri,
+        headers: {
+          ...withoutContentHeaders(target.headers),
+          ...(gzipped
+            ? { 'Content-Type': 'application/octet-stream', [TASK_ENCODING_HEADER]: 'gzip' }
+            : { 'Content-Type': 'application/json' }),
+        },
+        body: batch.body,
+      },
+    },
+  };
+}
+
+/** All CreateTask requests for `events`; throws `EventTooLargeError` before any is sent. */
+export function taskRequests(target: TaskTarget, events: readonly SessionEvent[]): CreateTaskRequest[] {
+  return packEvents(events, target.maxTaskBytes).map((batch) => taskRequest(target, batch));
+}
+
+/** Extra headers minus the ones describing the body, which only the body decides. */
+function withoutContentHeaders(headers: Readonly<Record<string, string>>): Record<string, string> {
+  const content = new Set(['content-type', TASK_ENCODING_HEADER.toLowerCase()]);
+  return Object.fromEntries(Object.entries(headers).filter(([name]) => !content.has(name.toLowerCase())));
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}

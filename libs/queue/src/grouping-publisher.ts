@@ -1,0 +1,95 @@
+import type { SessionEvent } from '@gaesession/events';
+import { QueueUnavailableError } from './errors.js';
+import type { EventPublisher } from './publisher.js';
+
+export interface GroupingPublisherOptions {
+  /**
+   * Most events sent in one batch. A single publish larger than this still goes out whole, in a
+   * batch of its own. @defaultValue 100
+   */
+  maxBatch?: number;
+}
+
+interface Waiter {
+  readonly events: readonly SessionEvent[];
+  readonly resolve: () => void;
+  readonly reject: (error: unknown) => void;
+}
+
+/**
+ * Group enqueue without a timer: when nothing is in flight a publish goes out at once; publishes
+ * that arrive meanwhile are collected and sent together, as one batch, when it completes. Each
+ * caller settles with the outcome of the batch that carried its events. Owns the wrapped
+ * publisher: {@link close} closes it.
+ */
+export class GroupingPublisher implements EventPublisher {
+  readonly #inner: EventPublisher;
+  readonly #maxBatch: number;
+  #waiting: Waiter[] = [];
+  #inFlight: Promise<void> | undefined;
+  #closed = false;
+
+  constructor(inner: EventPublisher, options: GroupingPublisherOptions = {}) {
+    this.#inner = inner;
+    this.#maxBatch = options.maxBatch ?? 100;
+    if (!(this.#maxBatch >= 1)) throw new RangeError(`maxBatch must be at least 1, got ${this.#maxBatch}`);
+  }
+
+  publish(events: readonly SessionEvent[]): Promise<void> {
+    if (this.#closed) return Promise.reject(new QueueUnavailableError('publisher is closed'));
+    if (events.length === 0) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      this.#waiting.push({ events, resolve, reject });
+      if (this.#inFlight === undefined) this.#sendNext();
+    });
+  }
+
+  /** Sends what is still waiting, then closes the wrapped publisher. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    while (this.#inFlight !== undefined) await this.#inFlight;
+    await this.#inner.close();
+  }
+
+  #sendNext(): void {
+    const batch = this.#takeBatch();
+    if (batch.length === 0) {
+      this.#inFlight = undefined;
+      return;
+    }
+    this.#inFlight = this.#publishNow(batch.flatMap((waiter) => waiter.events)).then(
+      () => {
+        for (const waiter of batch) waiter.resolve();
+        this.#sendNext();
+      },
+      (error: unknown) => {
+        for (const waiter of batch) waiter.reject(error);
+        this.#sendNext();
+      },
+    );
+  }
+
+  #publishNow(events: readonly SessionEvent[]): Promise<void> {
+    try {
+      return this.#inner.publish(events);
+    } catch (error) {
+      // a publisher that throws instead of rejecting must not strand the waiters
+      return Promise.reject(error as Error);
+    }
+  }
+
+  /** Whole publishes, oldest first, up to maxBatch events (at least one publish). */
+  #takeBatch(): Waiter[] {
+    let count = 0;
+    let taken = 0;
+    for (const waiter of this.#waiting) {
+      if (taken > 0 && count + waiter.events.length > this.#maxBatch) break;
+      count += waiter.events.length;
+      taken += 1;
+    }
+    const batch = this.#waiting.slice(0, taken);
+    this.#waiting = this.#waiting.slice(taken);
+    return batch;
+  }
+}

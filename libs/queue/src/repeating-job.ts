@@ -1,0 +1,65 @@
+import { Queue, UnrecoverableError, Worker } from 'bullmq';
+import { logError, type Consumer } from './bullmq-consumer.js';
+import { bullmqConnection, type RedisConnection } from './redis-connection.js';
+
+export interface RepeatingJobOptions {
+  /** Redis: ioredis options or a client. */
+  connection: RedisConnection;
+  /** Name of the job and of its scheduler; upserting it again updates the schedule. */
+  jobName: string;
+  /** Run every this many ms. */
+  everyMs: number;
+  /** BullMQ queue name; the queue must carry this job only. @defaultValue the job name */
+  queueName?: string;
+  /** BullMQ key prefix. @defaultValue 'bull' */
+  prefix?: string;
+  /** Failed runs kept for inspection. @defaultValue 100 */
+  keepFailed?: number;
+  /** Connection errors outside the handler. @defaultValue logs to console.error */
+  onError?: (error: Error) => void;
+}
+
+/**
+ * Runs `handler` every `everyMs` on one of the processes that call this (a BullMQ job scheduler:
+ * the schedule lives in Redis, so several processes share one schedule, and a run goes to one of
+ * them). The local stand-in for cron.yaml. Resolves once the schedule is set and a worker is
+ * taking its jobs; `close()` stops this process's worker and leaves the schedule in place.
+ */
+export async function scheduleRepeatingJob(
+  options: RepeatingJobOptions,
+  handler: () => Promise<void>,
+): Promise<Consumer> {
+  const queueName = options.queueName ?? options.jobName;
+  const prefix = options.prefix ?? 'bull';
+  const queue = new Queue(queueName, { connection: bullmqConnection(options.connection), prefix });
+  const onError = options.onError ?? logError;
+  queue.on('error', onError);
+  try {
+    await queue.upsertJobScheduler(
+      options.jobName,
+      { every: options.everyMs },
+      { name: options.jobName, opts: { removeOnComplete: true, removeOnFail: options.keepFailed ?? 100 } },
+    );
+  } catch (error) {
+    await queue.close();
+    throw error;
+  }
+  const worker = new Worker(
+    queueName,
+    async (job) => {
+      if (job.name !== options.jobName) {
+        throw new UnrecoverableError(`queue ${queueName} is reserved for "${options.jobName}", got "${job.name}"`);
+      }
+      await handler();
+    },
+    { connection: bullmqConnection(options.connection), prefix, concurrency: 1 },
+  );
+  worker.on('error', onError);
+  await worker.waitUntilReady();
+  return {
+    close: async () => {
+      await worker.close();
+      await queue.close();
+    },
+  };
+}

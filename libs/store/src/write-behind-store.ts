@@ -1,0 +1,199 @@
+import type { SessionCache } from '@gaesession/cache';
+import { destroyedEvent, eventFromWrite } from '@gaesession/events';
+import { assertFitsEntity, type SessionRepository } from '@gaesession/persistence';
+import {
+  ConfigurationError,
+  DEFAULT_TIMEOUT_MS,
+  isExpired,
+  isSessionError,
+  type SessionRecord,
+  type SessionStore,
+  type SessionWrite,
+  type WriteResult,
+} from '@gaesession/session';
+import { decodeEntry, encodeRecord, encodeTombstone, ttlSeconds, type CacheEntry } from './cache-entry.js';
+import { EventSink } from './event-sink.js';
+import { noMetrics, type StoreMetrics } from './metrics.js';
+import type { DurabilityMode, WriteBehindStoreOptions } from './options.js';
+import { SessionUnavailableError } from './errors.js';
+
+/** Version of the event that destroys a session: above any version a live session can reach. */
+export const DESTROYED_VERSION = Number.MAX_SAFE_INTEGER;
+
+const CONFLICT_NO_SESSION: WriteResult = { ok: false, current: undefined };
+
+/**
+ * The production session store. The request path touches only the cache and the queue: reads
+ * hit memcached (reading through to Datastore on a miss), writes are compare-and-set in
+ * memcached followed by a change event; the worker makes events durable.
+ */
+export class WriteBehindStore implements SessionStore {
+  readonly mode: DurabilityMode;
+  readonly #cache: SessionCache;
+  readonly #repository: SessionRepository | undefined;
+  readonly #events: EventSink;
+  readonly #metrics: StoreMetrics;
+  readonly #now: () => number;
+  readonly #cacheFallback: boolean;
+  readonly #catchUpTimeoutMs: number;
+
+  constructor(options: WriteBehindStoreOptions) {
+    this.mode = options.mode ?? 'write-behind';
+    if (this.mode !== 'cache-only' && options.repository === undefined) {
+      throw new ConfigurationError(`mode "${this.mode}" needs a repository (Datastore)`);
+    }
+    this.#cache = options.cache;
+    this.#repository = options.repository;
+    this.#metrics = options.metrics ?? noMetrics;
+    this.#now = options.now ?? Date.now;
+    this.#cacheFallback = (options.onCacheFailure ?? 'datastore') === 'datastore' && options.repository !== undefined;
+    this.#catchUpTimeoutMs = options.catchUpTimeoutMs ?? 5000;
+    this.#events = new EventSink(options, this.#metrics);
+  }
+
+  async load(key: string, minVersion = 0): Promise<SessionRecord | undefined> {
+    let entry: CacheEntry | undefined;
+    try {
+      entry = await this.#cachedEntry(key);
+    } catch (error) {
+      if (!this.#degradeOnCacheFailure(error)) throw error;
+      return this.#durableRecord(key, minVersion);
+    }
+    if (entry !== undefined && 'tombstone' in entry) return undefined;
+    if (entry !== undefined && entry.record.version >= minVersion) {
+      this.#metrics.increment('cache_hit');
+      return this.#live(entry.record);
+    }
+    this.#metrics.increment('cache_miss');
+    if (this.#repository === undefined) return undefined;
+    const record = await this.#durableRecord(key, minVersion);
+    if (record !== undefined && entry === undefined) {
+      // add, not set: a newer write may have been cached while we read Datastore.
+      await this.#cache.add(key, encodeRecord(record), ttlSeconds(record.accessed + record.timeout, this.#now())).catch(() => false);
+    }
+    return record;
+  }
+
+  async write(write: SessionWrite): Promise<WriteResult> {
+    this.#checkSize(write);
+    let result: WriteResult;
+    try {
+      result = await this.#casInCache(write);
+    } catch (error) {
+      if (!this.#degradeOnCacheFailure(error)) throw error;
+      return this.#repositoryOrThrow().write(write);
+    }
+    if (!result.ok) {
+      this.#metrics.increment('write_conflict');
+      return result;
+    }
+    // If this throws, the request fails: the change is not acknowledged. The cached version stays
+    // (versions are never reused); a later write carries its state to Datastore, or it expires.
+    await this.#events.persist(eventFromWrite(write, this.#now()));
+    return result;
+  }
+
+  async destroy(key: string, baseVersion?: number): Promise<WriteResult> {
+    const now = this.#now();
+    let timeout: number;
+    try {
+      const outcome = await this.#tombstoneInCache(key, baseVersion, now);
+      if (!outcome.ok) return outcome;
+      timeout = outcome.timeout;
+    } catch (error) {
+      if (!this.#degradeOnCacheFailure(error)) throw error;
+      timeout = (await this.#repositoryOrThrow().load(key))?.timeout ?? DEFAULT_TIMEOUT_MS;
+    }
+    // Durable at once: a logout must survive a cache eviction and outrank any late event.
+    if (this.#repository !== undefined) {
+      await this.#repository.apply([destroyedEvent(key, DESTROYED_VERSION, now + timeout, now)]);
+    }
+    return { ok: true };
+  }
+
+  /** Replaces the cached session with a tombstone (compare-and-set when `baseVersion` is given). */
+  async #tombstoneInCache(
+    key: string,
+    baseVersion: number | undefined,
+    now: number,
+  ): Promise<{ ok: true; timeout: number } | { ok: false; current: SessionRecord | undefined }> {
+    const item = await this.#cache.get(key);
+    const entry = item === undefined ? undefined : decodeEntry(item.value);
+    const current = entry !== undefined && 'record' in entry ? entry.record : undefined;
+    if (baseVersion !== undefined && current !== undefined && current.version !== baseVersion) {
+      return { ok: false, current };
+    }
+    const timeout = current?.timeout ?? (await this.#repository?.load(key))?.timeout ?? DEFAULT_TIMEOUT_MS;
+    const ttl = ttlSeconds(now + timeout, now);
+    if (item !== undefined && baseVersion !== undefined && current !== undefined) {
+      const status = await this.#cache.cas(key, encodeTombstone(), ttl, item.cas);
+      if (status !== 'stored') return { ok: false, current: await this.load(key) };
+    } else {
+      await this.#cache.set(key, encodeTombstone(), ttl);
+    }
+    return { ok: true, timeout };
+  }
+
+  /** Compare-and-set in the cache. A miss reads the base through from Datastore first. */
+  async #casInCache(write: SessionWrite): Promise<WriteResult> {
+    const { key } = write.record;
+    const value = encodeRecord(write.record);
+    const ttl = ttlSeconds(write.record.accessed + write.record.timeout, this.#now());
+    for (;;) {
+      const item = await this.#cache.get(key);
+      if (item === undefined) {
+        const stored = write.baseVersion === 0 ? undefined : await this.#durableRecord(key, 0);
+        if ((stored?.version ?? 0) !== write.baseVersion) return { ok: false, current: stored };
+        if (await this.#cache.add(key, value, ttl)) return { ok: true };
+        continue; // someone cached the key meanwhile: compare against that
+      }
+      const entry = decodeEntry(item.value);
+      if (entry === undefined || 'tombstone' in entry) return CONFLICT_NO_SESSION;
+      const current = this.#live(entry.record);
+      if (current === undefined || current.version !== write.baseVersion) return { ok: false, current };
+      const status = await this.#cache.cas(key, value, ttl, item.cas);
+      if (status === 'stored') return { ok: true };
+    }
+  }
+
+  async #cachedEntry(key: string): Promise<CacheEntry | undefined> {
+    const item = await this.#cache.get(key);
+    return item === undefined ? undefined : decodeEntry(item.value);
+  }
+
+  /**
+   * Reads Datastore, waiting (bounded) until it holds at least `minVersion`: after a cache loss,
+   * newer events may still be on their way through the queue.
+   */
+  async #durableRecord(key: string, minVersion: number): Promise<SessionRecord | undefined> {
+    const repository = this.#repositoryOrThrow();
+    this.#metrics.increment('read_through');
+    const deadline = this.#now() + this.#catchUpTimeoutMs;
+    for (let delay = 10; ; delay = Math.min(delay * 2, 250)) {
+      const record = await repository.load(key);
+      if (minVersion === 0 || (record?.version ?? 0) >= minVersion) return record && this.#live(record);
+      if (this.#now() >= deadline) throw new SessionUnavailableError(key, minVersion, record?.version ?? 0);
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+
+  #live(record: SessionRecord): SessionRecord | undefined {
+    return isExpired(record, this.#now()) ? undefined : record;
+  }
+
+  #checkSize(write: SessionWrite): void {
+    if (this.#repository !== undefined) assertFitsEntity(write.record);
+    this.#events.checkSize(write);
+  }
+
+  #degradeOnCacheFailure(error: unknown): boolean {
+    if (!this.#cacheFallback || !isSessionError(error, 'CACHE_UNAVAILABLE')) return false;
+    this.#metrics.increment('degraded_cache_unavailable');
+    return true;
+  }
+
+  #repositoryOrThrow(): SessionRepository {
+    if (this.#repository === undefined) throw new ConfigurationError('this store has no repository');
+    return this.#repository;
+  }
+}
