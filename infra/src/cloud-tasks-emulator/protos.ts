@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { loadPackageDefinition, type ServiceDefinition } from '@grpc/grpc-js';
 import { loadSync, type Options } from '@grpc/proto-loader';
 
@@ -15,18 +16,31 @@ const LOADER_OPTIONS: Options = {
   oneofs: true,
 };
 
+const TASKS_PROTO = 'google/cloud/tasks/v2/cloudtasks.proto';
+
+/** The nearest directory at or above `from` that holds `relativePath`. */
+function ancestorHolding(from: string, relativePath: string): string {
+  for (let dir = dirname(from); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, relativePath))) return dir;
+    if (dirname(dir) === dir) throw new Error(`no ${relativePath} above ${from}`);
+  }
+}
+
 /**
  * The .proto files come from the installed client: @google-cloud/tasks ships the Cloud Tasks
  * protos, and the google-gax it depends on ships the google/api, google/iam, google/rpc and
  * google/protobuf files they import. Resolving gax from the tasks package keeps the two in step.
  */
 function protoIncludeDirs(): string[] {
-  const require = createRequire(import.meta.url);
-  const tasksEntry = require.resolve('@google-cloud/tasks');
-  const tasksRoot = tasksEntry.slice(0, tasksEntry.lastIndexOf(join('build', 'cjs')));
+  const tasksEntry = createRequire(import.meta.url).resolve('@google-cloud/tasks');
+  const tasksProtos = join(ancestorHolding(tasksEntry, join('build', 'protos', TASKS_PROTO)), 'build', 'protos');
   const gaxEntry = createRequire(tasksEntry).resolve('google-gax');
-  const gaxRoot = gaxEntry.slice(0, gaxEntry.lastIndexOf(join('build', 'src')));
-  return [join(tasksRoot, 'build', 'protos'), join(gaxRoot, 'build', 'protos')];
+  const gaxProtos = join(
+    ancestorHolding(gaxEntry, join('build', 'protos', 'google', 'api', 'annotations.proto')),
+    'build',
+    'protos',
+  );
+  return [tasksProtos, gaxProtos];
 }
 
 let cached: ServiceDefinition | undefined;
@@ -34,7 +48,7 @@ let cached: ServiceDefinition | undefined;
 /** The `google.cloud.tasks.v2.CloudTasks` service definition, loaded once per process. */
 export function cloudTasksServiceDefinition(): ServiceDefinition {
   if (cached !== undefined) return cached;
-  const definition = loadSync('google/cloud/tasks/v2/cloudtasks.proto', {
+  const definition = loadSync(TASKS_PROTO, {
     ...LOADER_OPTIONS,
     includeDirs: protoIncludeDirs(),
   });

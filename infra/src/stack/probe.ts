@@ -26,3 +26,17 @@ export async function waitFor(check: () => Promise<boolean>, timeoutMs: number, 
   }
   return check();
 }
+
+/** True when a TCP connection to host:port opens (for servers that speak first-frame binary, like gRPC). */
+export function canConnect(host: string, port: number, timeoutMs = 1000): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host, port });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.on('error', () => done(false));
+    socket.on('connect', () => done(true));
+  });
+}

@@ -1,7 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, realpathSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
-import { ask } from './probe.js';
+import { ask, canConnect } from './probe.js';
+import { ROOT } from './state.js';
 
 /** A prerequisite is missing and the stack cannot fix it itself; the message says what to run. */
 export class StackError extends Error {
@@ -127,4 +128,25 @@ export const datastore: ServiceDefinition = {
   },
 };
 
+/** The Cloud Tasks emulator (infra/src/cloud-tasks-emulator), for the production queue path. */
+export const cloudTasks: ServiceDefinition = {
+  name: 'cloud-tasks',
+  host: '127.0.0.1',
+  port: 8123,
+  env: { CLOUD_TASKS_EMULATOR_HOST: '127.0.0.1:8123', QUEUE_BACKEND: 'cloud-tasks' },
+  startTimeoutMs: 20_000,
+  isUp: () => canConnect('127.0.0.1', 8123),
+  prepare() {
+    const worker = process.env.WORKER_URL ?? 'http://127.0.0.1:8090';
+    const cli = join(ROOT, 'infra', 'src', 'cloud-tasks-emulator', 'cli.ts');
+    const args = [cli, '--port', '8123', '--queue-yaml', join(ROOT, 'queue.yaml'), '--target', `worker=${worker}`];
+    return { command: join(ROOT, 'node_modules', '.bin', 'tsx'), args };
+  },
+};
+
+/** The services every run needs; the Cloud Tasks emulator is added with `--queue cloud-tasks`. */
 export const SERVICES: readonly ServiceDefinition[] = [memcached, redis, datastore];
+
+export function servicesFor(queue: 'bullmq' | 'cloud-tasks'): readonly ServiceDefinition[] {
+  return queue === 'cloud-tasks' ? [...SERVICES, cloudTasks] : SERVICES;
+}

@@ -8,13 +8,21 @@ export interface Config {
   /** True on App Engine (GAE_ENV is set by the runtime). */
   readonly onAppEngine: boolean;
   readonly projectId: string;
-  readonly datastore: { readonly namespace: string | undefined; readonly kind: string; readonly emulatorHost: string | undefined };
+  readonly datastore: {
+    readonly namespace: string | undefined;
+    readonly kind: string;
+    readonly emulatorHost: string | undefined;
+  };
   readonly memcached: { readonly servers: string; readonly keyPrefix: string };
   readonly queue: {
     readonly backend: QueueBackend;
     readonly name: string;
     readonly redis: { readonly host: string; readonly port: number };
-    readonly cloudTasks: { readonly location: string; readonly service: string; readonly emulatorHost: string | undefined };
+    readonly cloudTasks: {
+      readonly location: string;
+      readonly service: string;
+      readonly emulatorHost: string | undefined;
+    };
   };
   readonly session: {
     readonly mode: SessionMode;
@@ -49,7 +57,8 @@ export function loadConfig(env: Env = process.env): Config {
     const raw = read(name);
     if (raw === undefined) return fallback;
     const value = Number(raw);
-    if (!Number.isFinite(value) || value < min) throw new ConfigurationError(`${name}=${raw}: expected a number ≥ ${min}`);
+    if (!Number.isFinite(value) || value < min)
+      throw new ConfigurationError(`${name}=${raw}: expected a number ≥ ${min}`);
     return value;
   };
   const oneOf = <T extends string>(name: VariableName, allowed: readonly T[], fallback: T): T => {
@@ -59,11 +68,13 @@ export function loadConfig(env: Env = process.env): Config {
     }
     return raw as T;
   };
-  const flag = (name: VariableName): boolean => oneOf(name, ['true', 'false', '1', '0'], 'false') === 'true' || read(name) === '1';
+  const flag = (name: VariableName): boolean =>
+    oneOf(name, ['true', 'false', '1', '0'], 'false') === 'true' || read(name) === '1';
 
   const onAppEngine = env.GAE_ENV !== undefined;
   const touchAfter = number('SESSION_TOUCH_AFTER', 0.25);
-  if (touchAfter > 1) throw new ConfigurationError(`SESSION_TOUCH_AFTER=${touchAfter}: expected a fraction between 0 and 1`);
+  if (touchAfter > 1)
+    throw new ConfigurationError(`SESSION_TOUCH_AFTER=${touchAfter}: expected a fraction between 0 and 1`);
   const eventLog = read('EVENT_LOG_RETENTION_MS');
   return {
     onAppEngine,
@@ -88,7 +99,10 @@ export function loadConfig(env: Env = process.env): Config {
       mode: oneOf('SESSION_MODE', ['write-behind', 'sync', 'cache-only'], 'write-behind'),
       timeoutMs: number('SESSION_TIMEOUT_MS', 30 * 60 * 1000, 1000),
       touchAfter,
-      cookieSecrets: (read('COOKIE_SECRETS') ?? '').split(',').map((s) => s.trim()).filter((s) => s !== ''),
+      cookieSecrets: (read('COOKIE_SECRETS') ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s !== ''),
       allowHttp: flag('COOKIE_ALLOW_HTTP'),
     },
     worker: {

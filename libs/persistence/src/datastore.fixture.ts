@@ -27,13 +27,16 @@ export function testDatastore(label: string): TestDatastore {
     namespace,
     async dump(kind) {
       const [entities] = await datastore.runQuery(datastore.createQuery(namespace, kind));
-      const found: Record<string, unknown>[] = entities;
-      return new Map(found.map((entity) => [keyOfEntity(entity).name ?? '', { ...entity }]));
+      const found: unknown[] = entities;
+      return new Map(
+        found.map((entity) => [keyOfEntity(entity).name ?? '', { ...(entity as Record<string, unknown>) }]),
+      );
     },
     async close() {
       const [entities] = await datastore.runQuery(datastore.createQuery(namespace, []).select('__key__'));
       const keys: Key[] = (entities as unknown[]).map(keyOfEntity);
-      for (let i = 0; i < keys.length; i += 500) await datastore.delete(keys.slice(i, i + 500));
+      const chunks = Array.from({ length: Math.ceil(keys.length / 500) }, (_, i) => keys.slice(i * 500, i * 500 + 500));
+      await Promise.all(chunks.map((chunk) => datastore.delete(chunk)));
       await closeDatastore(datastore);
     },
   };

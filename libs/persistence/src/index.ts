@@ -21,6 +21,7 @@ export {
   MAX_ENTITY_BYTES,
   MAX_UNINDEXED_VALUE_BYTES,
   SESSION_UNINDEXED,
+  sessionProperties,
   type EntityPlace,
   type SessionProperties,
 } from './model.js';

@@ -32,6 +32,12 @@ export interface PurgeOptions extends PurgeTarget {
   concurrency?: number;
   /** Resume where an unfinished run stopped (its `cursor`). @defaultValue start from the beginning */
   cursor?: string;
+  /**
+   * Purge only entities expired at least this long ago, in ms. A session written a moment before
+   * it expired has its event applied a little later; a grace period keeps the purge from deleting
+   * the renewed entity between its query and its delete. @defaultValue 0
+   */
+  graceMs?: number;
 }
 
 export interface PurgeResult {
@@ -88,7 +94,7 @@ async function runPurge(options: PurgeOptions, kinds: readonly string[]): Promis
   const deadline = started + (options.budgetMs ?? DEFAULT_PURGE_BUDGET_MS);
   let position: PurgePosition | undefined =
     options.cursor === undefined
-      ? { cutoff: started, kind: kinds[0] ?? DEFAULT_SESSION_KIND, cursor: undefined }
+      ? { cutoff: started - (options.graceMs ?? 0), kind: kinds[0] ?? DEFAULT_SESSION_KIND, cursor: undefined }
       : decodePurgeCursor(options.cursor, kinds);
   const deletes = new TaskPool(options.concurrency ?? 4);
   const remove = (keys: Key[]) => (): Promise<number> =>

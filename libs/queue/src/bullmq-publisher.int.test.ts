@@ -181,7 +181,10 @@ describe('BullMQPublisher with consumeEvents', () => {
   it('recovers when the connection it was built on comes back', async () => {
     const { queueName, admin } = testQueue('rebuilt');
     const client = new Redis({ ...services.redis, lazyConnect: true, enableOfflineQueue: false });
-    cleanups.push(() => Promise.resolve(client.disconnect()));
+    cleanups.push(() => {
+      client.disconnect();
+      return Promise.resolve();
+    });
     client.disconnect(); // BullMQ sets its queue up on a closed client, and that setup fails
     const sender = publisher({ connection: client, queueName });
     await expect(sender.publish([sampleEvent()])).rejects.toMatchObject({ code: 'QUEUE_UNAVAILABLE' });

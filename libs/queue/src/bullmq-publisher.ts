@@ -15,17 +15,13 @@ export interface EventJobData {
   readonly payload: string;
 }
 
-/** Where and how {@link BullMQPublisher} enqueues. */
-export interface BullMQQueueOptions {
+export interface BullMQPublisherOptions {
   /** Redis: ioredis options (a fail-fast connection is opened and owned) or your own client. */
   connection: RedisConnection;
   /** BullMQ queue name. @defaultValue 'session-events' */
   queueName?: string;
   /** BullMQ key prefix. @defaultValue 'bull' */
   prefix?: string;
-}
-
-export interface BullMQPublisherOptions extends BullMQQueueOptions {
   /** Delivery attempts per event before the job is left failed. @defaultValue 10 */
   attempts?: number;
   /** First retry delay in ms; it doubles with each attempt. @defaultValue 1000 */
@@ -53,7 +49,7 @@ export class BullMQPublisher implements EventPublisher {
   readonly #prefix: string;
   readonly #jobOptions: JobsOptions;
   readonly #timeoutMs: number;
-  readonly #maxEventBytes: number;
+  readonly maxEventBytes: number;
   #queue: Queue<EventJobData>;
   #lastError: Error | undefined;
   #closed = false;
@@ -65,7 +61,7 @@ export class BullMQPublisher implements EventPublisher {
     this.#queueName = options.queueName ?? DEFAULT_QUEUE_NAME;
     this.#prefix = options.prefix ?? 'bull';
     this.#timeoutMs = options.timeoutMs ?? 1000;
-    this.#maxEventBytes = options.maxEventBytes ?? MAX_TASK_BYTES;
+    this.maxEventBytes = options.maxEventBytes ?? MAX_TASK_BYTES;
     this.#jobOptions = {
       attempts: options.attempts ?? 10,
       backoff: { type: 'exponential', delay: options.backoffMs ?? 1000 },
@@ -81,7 +77,7 @@ export class BullMQPublisher implements EventPublisher {
     // encode everything first: an oversized event refuses the whole publish before any I/O
     const jobs = events.map((event) => ({
       name: EVENT_JOB_NAME,
-      data: { payload: toTransportString(encodeEvents([event], { maxBytes: this.#maxEventBytes })) },
+      data: { payload: toTransportString(encodeEvents([event], { maxBytes: this.maxEventBytes })) },
       opts: { ...this.#jobOptions, jobId: jobIdOf(event.id) },
     }));
     const timeout = (): QueueUnavailableError =>

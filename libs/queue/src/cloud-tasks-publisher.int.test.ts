@@ -77,6 +77,8 @@ describe('CloudTasksPublisher', () => {
     const publisher = new CloudTasksPublisher({
       project: 'gaesession-local',
       location: 'local',
+      // keyFilename is deprecated for credentials from untrusted sources; this test writes its own
+      // eslint-disable-next-line @typescript-eslint/no-deprecated
       clientOptions: { apiEndpoint: '127.0.0.1', port, keyFilename },
     });
     try {

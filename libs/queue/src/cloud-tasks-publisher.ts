@@ -43,6 +43,7 @@ export class CloudTasksPublisher implements EventPublisher {
   readonly #clientOptions: CloudTasksClientOptions;
   readonly #target: TaskTarget;
   readonly #timeoutMs: number;
+  readonly maxEventBytes: number;
   #closed = false;
 
   constructor(options: CloudTasksPublisherOptions) {
@@ -60,6 +61,7 @@ export class CloudTasksPublisher implements EventPublisher {
       headers: options.headers ?? {},
       maxTaskBytes: options.maxTaskBytes ?? MAX_TASK_BYTES,
     };
+    this.maxEventBytes = this.#target.maxTaskBytes;
   }
 
   async publish(events: readonly SessionEvent[]): Promise<void> {

@@ -20,6 +20,7 @@ describe('GroupingPublisher over BullMQPublisher', () => {
     const batches: number[] = [];
     const grouping = new GroupingPublisher(
       {
+        maxEventBytes: bullmq.maxEventBytes,
         // each publish of BullMQPublisher is one addBulk: one pipelined round trip to Redis
         publish: (events) => {
           batches.push(events.length);

@@ -16,10 +16,15 @@ function sampleEvent(): SessionEvent {
 class ManualPublisher implements EventPublisher {
   readonly calls: { events: readonly SessionEvent[]; settle: (error?: Error) => void }[] = [];
   closed = false;
+  readonly maxEventBytes = 1000;
 
   publish(events: readonly SessionEvent[]): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.calls.push({ events, settle: (error) => (error === undefined ? resolve() : reject(error)) });
+      const settle = (error?: Error): void => {
+        if (error === undefined) resolve();
+        else reject(error);
+      };
+      this.calls.push({ events, settle });
     });
   }
 
@@ -102,6 +107,7 @@ describe('GroupingPublisher', () => {
   it('rejects the callers of a publisher that throws instead of rejecting, and carries on', async () => {
     let calls = 0;
     const grouping = new GroupingPublisher({
+      maxEventBytes: 1000,
       publish: () => {
         calls += 1;
         if (calls === 1) throw new Error('thrown');
@@ -125,6 +131,12 @@ describe('GroupingPublisher', () => {
     expect(pending.map((seen) => seen.state)).toEqual(['resolved', 'resolved']);
     expect(inner.closed).toBe(true);
     await expect(grouping.publish([sampleEvent()])).rejects.toMatchObject({ code: 'QUEUE_UNAVAILABLE' });
+  });
+
+  it('refuses a maxBatch below one', () => {
+    expect(() => new GroupingPublisher(new ManualPublisher(), { maxBatch: 0 })).toThrow(
+      expect.objectContaining({ code: 'CONFIGURATION' }),
+    );
   });
 
   it('resolves an empty publish without calling the inner publisher', async () => {

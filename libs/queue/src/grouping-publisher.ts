@@ -1,4 +1,5 @@
 import type { SessionEvent } from '@gaesession/events';
+import { ConfigurationError } from '@gaesession/session';
 import { QueueUnavailableError } from './errors.js';
 import type { EventPublisher } from './publisher.js';
 
@@ -28,11 +29,13 @@ export class GroupingPublisher implements EventPublisher {
   #waiting: Waiter[] = [];
   #inFlight: Promise<void> | undefined;
   #closed = false;
+  readonly maxEventBytes: number;
 
   constructor(inner: EventPublisher, options: GroupingPublisherOptions = {}) {
     this.#inner = inner;
     this.#maxBatch = options.maxBatch ?? 100;
-    if (!(this.#maxBatch >= 1)) throw new RangeError(`maxBatch must be at least 1, got ${this.#maxBatch}`);
+    this.maxEventBytes = inner.maxEventBytes;
+    if (!(this.#maxBatch >= 1)) throw new ConfigurationError(`maxBatch must be at least 1, got ${this.#maxBatch}`);
   }
 
   publish(events: readonly SessionEvent[]): Promise<void> {
@@ -70,13 +73,9 @@ export class GroupingPublisher implements EventPublisher {
     );
   }
 
-  #publishNow(events: readonly SessionEvent[]): Promise<void> {
-    try {
-      return this.#inner.publish(events);
-    } catch (error) {
-      // a publisher that throws instead of rejecting must not strand the waiters
-      return Promise.reject(error as Error);
-    }
+  /** Async, so a publisher that throws instead of rejecting cannot strand the waiters. */
+  async #publishNow(events: readonly SessionEvent[]): Promise<void> {
+    await this.#inner.publish(events);
   }
 
   /** Whole publishes, oldest first, up to maxBatch events (at least one publish). */

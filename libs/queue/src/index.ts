@@ -3,7 +3,6 @@ export {
   DEFAULT_QUEUE_NAME,
   EVENT_JOB_NAME,
   type BullMQPublisherOptions,
-  type BullMQQueueOptions,
   type EventJobData,
 } from './bullmq-publisher.js';
 export {

@@ -14,6 +14,8 @@ export interface EventPublisher {
    * `@gaesession/events`) when an event can't fit the transport.
    */
   publish(events: readonly SessionEvent[]): Promise<void>;
+  /** The largest encoded event this transport carries, in bytes (so callers can refuse early). */
+  readonly maxEventBytes: number;
   /** Releases connections. Publishing after close rejects with {@link QueueUnavailableError}. */
   close(): Promise<void>;
 }

@@ -64,8 +64,9 @@ export class CookieManager {
     }
     const path = options.path ?? '/';
     // An unchecked `;` here would let configuration inject cookie attributes.
-    if (!/^[\x21-\x3a\x3c-\x7e]+$/.test(path))
+    if (!/^[\x21-\x3a\x3c-\x7e]+$/.test(path)) {
       throw new ConfigurationError(`cookie path ${JSON.stringify(path)} is invalid`);
+    }
     // Browsers drop prefixed cookies that break the prefix's rules, which would look like lost sessions.
     if (this.name.startsWith('__Secure-') || this.name.startsWith('__Host-')) {
       if (!secure) throw new ConfigurationError(`a ${this.name} cookie must be Secure (no allowHttp)`);

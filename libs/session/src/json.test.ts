@@ -76,7 +76,13 @@ describe('toJsonValue', () => {
     ['a Map', new Map(), /value is not a plain object \(Map\)/],
     ['a Set', new Set([1]), /value is not a plain object \(Set\)/],
     ['a RegExp', /x/, /value is not a plain object \(RegExp\)/],
-    ['a class instance', new (class Point {})(), /value is not a plain object \(Point\)/],
+    [
+      'a class instance',
+      new (class Point {
+        x = 1;
+      })() as unknown,
+      /value is not a plain object \(Point\)/,
+    ],
     ['a boxed string', Object('s') as object, /value is not a plain object \(String\)/],
     ['a typed array', new Uint8Array(2), /value is not a plain object \(Uint8Array\)/],
     ['an Error', new Error('x'), /value is not a plain object \(Error\)/],
@@ -123,6 +129,30 @@ describe('toJsonValue', () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('accepts JSON full of hostile keys and -0 the same way', () => {
+    // fc.jsonValue() yields these only now and then; here every value is made of them.
+    const key = fc.constantFrom('__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf', '', '0', 'a');
+    const { json } = fc.letrec((tie) => ({
+      json: fc.oneof(
+        { depthSize: 'small' },
+        fc.constantFrom(-0, 0, 1.5, null, true, '__proto__'),
+        fc.array(tie('json'), { maxLength: 4 }),
+        fc.dictionary(key, tie('json'), { maxKeys: 5 }),
+      ),
+    }));
+    const parsedJson = json.map((value) => JSON.parse(JSON.stringify(value)) as unknown);
+    fc.assert(
+      fc.property(fc.oneof(json, parsedJson), (value) => {
+        const output = toJsonValue(value);
+        expect(JSON.stringify(output)).toBe(JSON.stringify(value));
+        expect(output).toEqual(JSON.parse(JSON.stringify(value)));
+        expect(isDeepFrozen(output)).toBe(true);
+      }),
+      { numRuns: 300 },
+    );
+    expect(Object.isFrozen(Object.prototype)).toBe(false);
   });
 
   it('either accepts anything (and it round-trips) or throws InvalidValueError', () => {

@@ -58,6 +58,7 @@ export function holdResponseUntilCommitted(res: ServerResponse, hooks: ResponseH
   const onFailed = (error: unknown) => {
     state = 'failed';
     queued.length = 0;
+    cookieAdded = true; // the error answer must not hand out a session that was never saved
     if (res.headersSent) {
       res.destroy(toError(error));
       return;

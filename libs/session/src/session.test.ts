@@ -239,7 +239,9 @@ describe('Session lifecycle', () => {
     expect(() => session.delete('a')).toThrow(InvalidOperationError);
     expect(() => session.delete('missing')).toThrow(InvalidOperationError);
     expect(() => session.increment('n')).toThrow(InvalidOperationError);
-    expect(() => session.regenerate()).toThrow(InvalidOperationError);
+    expect(() => {
+      session.regenerate();
+    }).toThrow(InvalidOperationError);
     expect(session.get('a')).toBe(1);
   });
 

@@ -36,7 +36,8 @@ export class EventSink {
   checkSize(write: SessionWrite): void {
     const limit = this.#publisher?.maxEventBytes;
     if (this.#mode !== 'write-behind' || this.#oversizedFallback || limit === undefined) return;
-    const estimate = JSON.stringify(write.record.attrs).length + JSON.stringify(write.ops).length + EVENT_OVERHEAD_BYTES;
+    const estimate =
+      JSON.stringify(write.record.attrs).length + JSON.stringify(write.ops).length + EVENT_OVERHEAD_BYTES;
     // Cheap estimate first; only a session near the limit pays for a real (compressed) encode.
     if (estimate > limit / 2) encodeEvents([eventFromWrite(write)], { maxBytes: limit });
   }

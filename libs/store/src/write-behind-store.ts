@@ -69,7 +69,9 @@ export class WriteBehindStore implements SessionStore {
     const record = await this.#durableRecord(key, minVersion);
     if (record !== undefined && entry === undefined) {
       // add, not set: a newer write may have been cached while we read Datastore.
-      await this.#cache.add(key, encodeRecord(record), ttlSeconds(record.accessed + record.timeout, this.#now())).catch(() => false);
+      await this.#cache
+        .add(key, encodeRecord(record), ttlSeconds(record.accessed + record.timeout, this.#now()))
+        .catch(() => false);
     }
     return record;
   }

@@ -17,8 +17,6 @@ export interface TestTarget {
   /** Base URL, e.g. `http://127.0.0.1:40123`. */
   url: string;
   received: ReceivedRequest[];
-  /** Most requests the server held at the same time. */
-  maxConcurrent: () => number;
   close: () => Promise<void>;
 }
 
@@ -27,11 +25,7 @@ export async function startTestTarget(
   respond: (request: ReceivedRequest) => number | Promise<number> = () => 200,
 ): Promise<TestTarget> {
   const received: ReceivedRequest[] = [];
-  let current = 0;
-  let peak = 0;
   const server = createServer((req, res) => {
-    current += 1;
-    peak = Math.max(peak, current);
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
@@ -44,7 +38,6 @@ export async function startTestTarget(
       };
       received.push(request);
       void Promise.resolve(respond(request)).then((status) => {
-        current -= 1;
         res.writeHead(status).end();
       });
     });
@@ -54,7 +47,6 @@ export async function startTestTarget(
   return {
     url: `http://127.0.0.1:${port}`,
     received,
-    maxConcurrent: () => peak,
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections();
