@@ -12,8 +12,8 @@ export interface StartedProcess {
   pid: number;
   startedAt: string;
   log: string;
-  /** Who started it: the `stack` command, or a test run (which stops it again at the end). */
-  owner: 'stack' | 'test';
+  /** Who started it: the `stack` command, or a test run or the demo (which stop it again at the end). */
+  owner: 'stack' | 'test' | 'demo';
 }
 
 export type StackState = Record<string, StartedProcess>;

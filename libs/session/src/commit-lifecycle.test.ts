@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { commitSession } from './commit.js';
-import { isSessionError, SessionConflictError, SessionGoneError } from './errors.js';
+import { SessionGoneError } from './errors.js';
 import { MemoryStore } from './memory-store.js';
 import type { SessionRecord } from './record.js';
 import { Session, tokenOf } from './session.js';

@@ -1,0 +1,49 @@
+import { Datastore, type Key } from '@google-cloud/datastore';
+import { services, uniqueName } from './services.js';
+
+export interface TestDatastore {
+  readonly datastore: Datastore;
+  /** A namespace no other test uses. */
+  readonly namespace: string;
+  /** Every entity of `kind` in the namespace, by key name, as the client returns them. */
+  dump(kind: string): Promise<Map<string, Record<string, unknown>>>;
+  /** Deletes every entity of the namespace and closes the client. */
+  close(): Promise<void>;
+}
+
+export function datastoreClient(apiEndpoint = `http://${services.datastore.emulatorHost}`): Datastore {
+  return new Datastore({ projectId: services.datastore.projectId, apiEndpoint });
+}
+
+function keyOf(entity: unknown): Key {
+  return (entity as Record<symbol, Key>)[Datastore.KEY] as Key;
+}
+
+/** A Datastore client on the emulator with a namespace of its own, cleaned up by `close()`. */
+export function testDatastore(label: string): TestDatastore {
+  const datastore = datastoreClient();
+  const namespace = uniqueName(label);
+  return {
+    datastore,
+    namespace,
+    async dump(kind) {
+      const [entities] = await datastore.runQuery(datastore.createQuery(namespace, kind));
+      const found: unknown[] = entities;
+      return new Map(found.map((entity) => [keyOf(entity).name ?? '', { ...(entity as Record<string, unknown>) }]));
+    },
+    async close() {
+      const [entities] = await datastore.runQuery(datastore.createQuery(namespace, []).select('__key__'));
+      const keys: Key[] = (entities as unknown[]).map(keyOf);
+      const chunks = Array.from({ length: Math.ceil(keys.length / 500) }, (_, i) => keys.slice(i * 500, i * 500 + 500));
+      await Promise.all(chunks.map((chunk) => datastore.delete(chunk)));
+      await closeDatastore(datastore);
+    },
+  };
+}
+
+/** Closes the gRPC channels of a client (the Datastore class itself has no close()). */
+export async function closeDatastore(datastore: Datastore): Promise<void> {
+  // Internal field: the gapic clients the Datastore created lazily, each with a close().
+  const clients = (datastore as unknown as { clients_: Map<string, { close(): Promise<void> }> }).clients_;
+  await Promise.all([...clients.values()].map((client) => client.close()));
+}
