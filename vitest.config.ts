@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 // Workspace packages resolve to their TypeScript sources ("source" export condition), so tests
 // need no build step.
-const resolve = { conditions: ['source', 'import', 'node', 'default'] };
+const resolve = { conditions: ['source', 'node'] };
 const exclude = ['**/node_modules/**', '**/dist/**'];
 
 export default defineConfig({

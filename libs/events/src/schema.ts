@@ -1,3 +1,4 @@
+import { toJsonValue } from '@gaesession/session';
 import { z } from 'zod';
 import { InvalidEventError } from './errors.js';
 import { eventId, type SessionEvent } from './event.js';
@@ -5,10 +6,22 @@ import { eventId, type SessionEvent } from './event.js';
 const key = z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'must be a 43-character base64url session key');
 const time = z.number().int().nonnegative();
 const name = z.string().min(1);
-const jsonObject = z.record(z.string(), z.json());
+// The session library's own JSON check, not zod's record/json: those silently drop "__proto__"
+// keys, which sessions keep (as JSON.parse does), so a round trip through an event must too.
+const json = z.unknown().superRefine((value, ctx) => {
+  try {
+    toJsonValue(value);
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', message: (error as Error).message });
+  }
+});
+const jsonObject = json.refine(
+  (value) => typeof value === 'object' && value !== null && !Array.isArray(value),
+  'must be a JSON object',
+);
 
 const op = z.discriminatedUnion('op', [
-  z.strictObject({ op: z.literal('set'), name, value: z.json() }),
+  z.strictObject({ op: z.literal('set'), name, value: json }),
   z.strictObject({ op: z.literal('delete'), name }),
   z.strictObject({ op: z.literal('incr'), name, by: z.number().refine(Number.isFinite, 'must be finite') }),
 ]);

@@ -17,7 +17,10 @@ export type SessionErrorCode =
   | 'CORRUPT_ENTITY'
   | 'INVALID_EVENT'
   | 'EVENT_TOO_LARGE'
-  | 'CONFIGURATION';
+  | 'CONFIGURATION'
+  | 'DELIVERY_FAILED'
+  | 'FORBIDDEN'
+  | 'WORKER_STOPPING';
 
 export interface SessionErrorOptions {
   cause?: unknown;

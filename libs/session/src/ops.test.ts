@@ -46,10 +46,6 @@ describe('applyOps', () => {
     expect(out).toEqual({ missing: 2, s: 1, n: -1, o: 5, l: 0.5 });
   });
 
-  it('clears every attribute', () => {
-    expect(applyOps({ a: 1, b: 2 }, [{ op: 'clear' }, { op: 'set', name: 'c', value: 3 }])).toEqual({ c: 3 });
-  });
-
   it('treats names like __proto__ and constructor as plain keys', () => {
     const out = applyOps({}, [
       { op: 'set', name: '__proto__', value: { polluted: true } },

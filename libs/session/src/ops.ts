@@ -5,8 +5,7 @@ import type { JsonObject, JsonValue } from './json.js';
 export type Op =
   | { readonly op: 'set'; readonly name: string; readonly value: JsonValue }
   | { readonly op: 'delete'; readonly name: string }
-  | { readonly op: 'incr'; readonly name: string; readonly by: number }
-  | { readonly op: 'clear' };
+  | { readonly op: 'incr'; readonly name: string; readonly by: number };
 
 /**
  * Applies `ops` in order to `attrs` and returns the new attribute map (the input is not
@@ -30,9 +29,6 @@ export function applyOps(attrs: JsonObject, ops: readonly Op[]): JsonObject {
         out.set(op.name, checkedSum(typeof current === 'number' ? current : 0, op.by, op.name));
         break;
       }
-      case 'clear':
-        out.clear();
-        break;
     }
   }
   return Object.freeze(Object.fromEntries(out));

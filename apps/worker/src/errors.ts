@@ -1,0 +1,26 @@
+import { SessionError } from '@gaesession/session';
+
+/**
+ * A delivery whose events could not be made durable on an attempt that is not the queue's last:
+ * the queue must deliver it again. Always 500, never 503: Cloud Tasks slows the whole queue down
+ * on 503, and one failing task must not throttle everybody's events.
+ */
+export class DeliveryFailedError extends SessionError {
+  constructor(message: string, cause: unknown) {
+    super('DELIVERY_FAILED', message, 500, { cause });
+  }
+}
+
+/** A task or cron endpoint called by someone other than the platform. Nothing was read or applied. */
+export class ForbiddenError extends SessionError {
+  constructor(reason: string) {
+    super('FORBIDDEN', reason, 403);
+  }
+}
+
+/** Work submitted after the worker began shutting down. */
+export class WorkerStoppingError extends SessionError {
+  constructor(what: string) {
+    super('WORKER_STOPPING', `${what}: the worker is shutting down`, 503);
+  }
+}
