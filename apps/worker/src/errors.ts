@@ -24,3 +24,19 @@ export class WorkerStoppingError extends SessionError {
     super('WORKER_STOPPING', `${what}: the worker is shutting down`, 503);
   }
 }
+
+/** A task body over the size limit: it can never succeed, so it was kept as a dead letter. */
+export class TaskTooLargeError extends SessionError {
+  readonly size: number;
+  readonly limit: number;
+
+  constructor(size: number, limit: number, deadLetter: string) {
+    super(
+      'EVENT_TOO_LARGE',
+      `task body of ${size} bytes is over the ${limit}-byte limit; its start is kept as dead letter ${deadLetter}`,
+      413,
+    );
+    this.size = size;
+    this.limit = limit;
+  }
+}

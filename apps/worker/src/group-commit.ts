@@ -72,6 +72,7 @@ export class GroupCommitter {
   #inFlight = 0;
   /** Every submission not yet settled, for flush(). */
   readonly #unsettled = new Set<Promise<void>>();
+  #pendingEvents = 0;
   #closed = false;
   readonly #stats = { batches: 0, commits: 0, failedCommits: 0, events: 0, isolatedRetries: 0 };
 
@@ -87,6 +88,11 @@ export class GroupCommitter {
     return { ...this.#stats };
   }
 
+  /** Events submitted and not yet settled: buffered, or being applied. */
+  get pending(): number {
+    return this.#pendingEvents;
+  }
+
   /**
    * Resolves once `events` are durable; rejects with the apply error when they could not be
    * applied (nothing can be assumed then: the caller retries, which is safe).
@@ -100,13 +106,19 @@ export class GroupCommitter {
       this.#open.push({ events, resolve, reject });
       this.#openEvents += events.length;
       if (this.#openEvents >= this.#maxEvents) this.#seal();
-      else this.#timer ??= setTimeout(() => this.#onTimer(), this.#maxWaitMs);
+      else {
+        this.#timer ??= setTimeout(() => {
+          this.#onTimer();
+        }, this.#maxWaitMs);
+      }
       this.#pump();
     });
     const forget = (): void => {
       this.#unsettled.delete(settled);
+      this.#pendingEvents -= events.length;
     };
     this.#unsettled.add(settled);
+    this.#pendingEvents += events.length;
     settled.then(forget, forget);
     return settled;
   }

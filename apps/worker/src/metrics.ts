@@ -41,7 +41,10 @@ export class WorkerMetrics implements CommitObserver, DeliveryObserver {
     this.#eventsApplied = counter('events_applied_total', 'Events made durable (including ones that changed nothing).');
     this.#sessionsWritten = counter('sessions_written_total', 'Session entities written to Datastore.');
     this.#batches = counter('batches_total', 'Groups of events flushed by the group committer.');
-    this.#commits = counter('commits_total', 'Successful repository apply calls (one Datastore commit per 500 sessions).');
+    this.#commits = counter(
+      'commits_total',
+      'Successful repository apply calls (one Datastore commit per 500 sessions).',
+    );
     this.#commitFailures = counter('commit_failures_total', 'Failed repository apply calls.');
     this.#lag = new Histogram({
       name: 'gaesession_worker_event_lag_seconds',
@@ -57,7 +60,8 @@ export class WorkerMetrics implements CommitObserver, DeliveryObserver {
     );
     this.#purgeRuns = counter('purge_runs_total', 'Purge runs, by outcome.', ['outcome']);
     this.#purgeDeleted = counter('purge_deleted_total', 'Expired entities deleted by purges.');
-    if (options.processMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix: 'gaesession_worker_' });
+    if (options.processMetrics ?? true)
+      collectDefaultMetrics({ register: this.registry, prefix: 'gaesession_worker_' });
   }
 
   onBatch(): void {

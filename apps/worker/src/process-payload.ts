@@ -7,7 +7,7 @@ import {
   type SessionEvent,
 } from '@gaesession/events';
 import type { DeadLetterInput, DeadLetterStore } from '@gaesession/persistence';
-import { isSessionError } from '@gaesession/session';
+import { isSessionError, type SessionError } from '@gaesession/session';
 import { DeliveryFailedError } from './errors.js';
 import type { GroupCommitter } from './group-commit.js';
 import { mapLimited } from './limited.js';
@@ -52,11 +52,15 @@ export interface DeliveryOutcome {
   readonly deadLetters: readonly string[];
 }
 
-export interface PayloadDependencies {
-  committer: Pick<GroupCommitter, 'submit'>;
+/** What recording dead letters takes. */
+export interface DeadLetterDependencies {
   deadLetters: Pick<DeadLetterStore, 'add'>;
   logger: Logger;
-  observer?: DeliveryObserver;
+  observer?: DeliveryObserver | undefined;
+}
+
+export interface PayloadDependencies extends DeadLetterDependencies {
+  committer: Pick<GroupCommitter, 'submit'>;
 }
 
 /** Dead letters of one delivery's invalid items written at once. */
@@ -93,10 +97,7 @@ async function processDelivery(delivery: Delivery, deps: PayloadDependencies): P
     items = decodeBatch(delivery.payload);
   } catch (error) {
     if (!(error instanceof InvalidEventError)) throw error;
-    deps.observer?.onInvalidEvents?.(1);
-    const letter = { payload: payloadText(delivery.payload), error: error.message, code: error.code, attempts: 1 };
-    const id = await record(delivery, deps, letter, 'invalid');
-    deps.logger.warn('payload is not an event batch: dead-lettered', { deadLetter: id, reason: error.reason });
+    const id = await recordRejected(delivery, deps, error, 'invalid');
     return { applied: 0, invalid: 1, failed: 0, deadLetters: [id] };
   }
 
@@ -162,6 +163,38 @@ async function processDelivery(delivery: Delivery, deps: PayloadDependencies): P
   return { applied: 0, invalid: refused.length, failed: valid.length, deadLetters: [...invalidLetters, id] };
 }
 
+/**
+ * Dead-letters a whole payload that can never succeed (not an event batch, or too large) with
+ * `error`, and returns the letter's id. Throws {@link DeliveryFailedError} when the letter cannot
+ * be written, so the delivery is retried.
+ */
+export async function rejectPayload(
+  delivery: Omit<Delivery, 'invalid'>,
+  deps: DeadLetterDependencies,
+  error: SessionError,
+  reason: DeadLetterReason,
+): Promise<string> {
+  try {
+    return await recordRejected(delivery, deps, error, reason);
+  } catch (failure) {
+    if (failure instanceof DeliveryFailedError) deps.observer?.onDeliveryFailed?.();
+    throw failure;
+  }
+}
+
+async function recordRejected(
+  delivery: Omit<Delivery, 'invalid'>,
+  deps: DeadLetterDependencies,
+  error: SessionError,
+  reason: DeadLetterReason,
+): Promise<string> {
+  if (reason === 'invalid') deps.observer?.onInvalidEvents?.(1);
+  const letter = { payload: payloadText(delivery.payload), error: error.message, code: error.code, attempts: 1 };
+  const id = await record(delivery, deps, letter, reason);
+  deps.logger.warn('payload refused: dead-lettered', { source: delivery.source, deadLetter: id, error });
+  return id;
+}
+
 /** A payload as dead letters keep it: text, with binary (gzip) bodies in the transport's `gz:` form. */
 export function payloadText(payload: Buffer | string): string {
   return typeof payload === 'string' ? payload : toTransportString(payload);
@@ -182,8 +215,8 @@ function invalidItemLetter(refused: Refused, total: number): Omit<DeadLetterInpu
  * the queue drops it next, so the payload goes to the log, the only place left to keep it.
  */
 async function record(
-  delivery: Delivery,
-  deps: PayloadDependencies,
+  delivery: Omit<Delivery, 'invalid'>,
+  deps: DeadLetterDependencies,
   letter: Omit<DeadLetterInput, 'source'>,
   reason: DeadLetterReason,
 ): Promise<string> {

@@ -7,12 +7,23 @@ import { decodeEvents, encodeEvents } from './codec.js';
 import { newToken, sessionKey, type SessionRecord } from '@gaesession/session';
 
 function record(attrs: SessionRecord['attrs'] = { a: 1 }): SessionRecord {
-  return { key: sessionKey(newToken()), version: 3, created: 1, accessed: 2, timeout: 1000, constants: { user: 'u' }, attrs };
+  return {
+    key: sessionKey(newToken()),
+    version: 3,
+    created: 1,
+    accessed: 2,
+    timeout: 1000,
+    constants: { user: 'u' },
+    attrs,
+  };
 }
 
 describe('parseEvent', () => {
   it('accepts an event built from a write and keeps it as it is', () => {
-    const event = eventFromWrite({ kind: 'update', baseVersion: 2, record: record(), ops: [{ op: 'incr', name: 'a', by: 1 }] }, 5);
+    const event = eventFromWrite(
+      { kind: 'update', baseVersion: 2, record: record(), ops: [{ op: 'incr', name: 'a', by: 1 }] },
+      5,
+    );
     expect(parseEvent(JSON.parse(JSON.stringify(event)))).toEqual(event);
   });
 
@@ -31,9 +42,16 @@ describe('parseEvent', () => {
     ['an unknown op', (e: Record<string, unknown>) => ({ ...e, ops: [{ op: 'clear' }] }), /op/],
     ['a snapshot on a destroyed event', (e: Record<string, unknown>) => ({ ...e, type: 'destroyed' }), /snapshot/],
     ['extra fields', (e: Record<string, unknown>) => ({ ...e, token: 'x' }), /token|Unrecognized/],
-    ['a non-object attrs', (e: Record<string, unknown>) => ({ ...e, snapshot: { ...(e.snapshot as object), attrs: [1] } }), /object/],
+    [
+      'a non-object attrs',
+      (e: Record<string, unknown>) => ({ ...e, snapshot: { ...(e.snapshot as object), attrs: [1] } }),
+      /object/,
+    ],
   ])('refuses %s with an InvalidEventError giving the reason', (_name, mutate, reason) => {
-    const event = eventFromWrite({ kind: 'update', baseVersion: 2, record: record(), ops: [] }) as unknown as Record<string, unknown>;
+    const event = eventFromWrite({ kind: 'update', baseVersion: 2, record: record(), ops: [] }) as unknown as Record<
+      string,
+      unknown
+    >;
     try {
       parseEvent(mutate(event));
       expect.unreachable();
@@ -59,7 +77,12 @@ describe('parseEvent', () => {
 
 describe('codec', () => {
   it('gzips large batches and decodes them back; refuses a batch over maxBytes', () => {
-    const big = eventFromWrite({ kind: 'update', baseVersion: 2, record: record({ text: 'y'.repeat(50_000) }), ops: [] });
+    const big = eventFromWrite({
+      kind: 'update',
+      baseVersion: 2,
+      record: record({ text: 'y'.repeat(50_000) }),
+      ops: [],
+    });
     const encoded = encodeEvents([big]);
     expect(encoded[0]).toBe(0x1f);
     expect(decodeEvents(encoded)).toEqual([big]);

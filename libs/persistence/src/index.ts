@@ -40,5 +40,6 @@ export {
   type ApplyResult,
   type DatastoreRepositoryOptions,
   type SessionRepository,
+  type StoredState,
 } from './repository.js';
 export type { RetryOptions } from './retry.js';

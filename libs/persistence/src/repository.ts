@@ -41,9 +41,17 @@ export interface ApplyResult {
 }
 
 /** Durable session state, as the store's read-through path and the worker see it. */
+/** What Datastore holds for a key, expired or not: the store's catch-up reads need the difference. */
+export type StoredState =
+  | { readonly state: 'missing' }
+  | { readonly state: 'destroyed'; readonly version: number }
+  | { readonly state: 'stored'; readonly record: SessionRecord; readonly expired: boolean };
+
 export interface SessionRepository {
   /** Live record or undefined (missing, expired, or tombstoned). Read-through path of the store. */
   load(key: string): Promise<SessionRecord | undefined>;
+  /** The stored state of `key`, including expired records and tombstones. */
+  inspect(key: string): Promise<StoredState>;
   /** Idempotently applies validated events (SessionEvent from @gaesession/events). */
   apply(events: readonly SessionEvent[]): Promise<ApplyResult>;
   /**
@@ -106,16 +114,22 @@ export class DatastoreRepository implements SessionRepository {
   }
 
   async load(key: string): Promise<SessionRecord | undefined> {
+    const stored = await this.inspect(key);
+    return stored.state === 'stored' && !stored.expired ? stored.record : undefined;
+  }
+
+  async inspect(key: string): Promise<StoredState> {
     const entityKey = this.#key(this.#kind, key);
     const entity = foundEntity(
       await withRetry('load', this.#retry, () =>
         this.#datastore.get(entityKey, { gaxOptions: callOptions(this.#retry) }),
       ),
     );
-    if (entity === undefined) return undefined;
+    if (entity === undefined) return { state: 'missing' };
     const stored = readStoredSession(key, entity);
-    if (stored.tombstone || stored.expiresAt <= this.#now()) return undefined;
-    return recordFromData(key, stored.version, stored.data);
+    if (stored.tombstone) return { state: 'destroyed', version: stored.version };
+    const record = recordFromData(key, stored.version, stored.data);
+    return { state: 'stored', record, expired: stored.expiresAt <= this.#now() };
   }
 
   async apply(events: readonly SessionEvent[]): Promise<ApplyResult> {

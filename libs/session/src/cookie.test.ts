@@ -225,3 +225,30 @@ describe('CookieManager.read', () => {
     );
   });
 });
+
+describe('CookieManager version hint', () => {
+  const cookies = new CookieManager();
+  const token = newToken();
+
+  it('carries the version the client was shown, and reads it back', () => {
+    const value = sent(cookies.serialize(token, 42));
+    expect(value).toBe(`sessid=${token}~42`);
+    expect(cookies.readState(value)).toEqual({ token, version: 42 });
+    expect(cookies.read(value)).toBe(token);
+  });
+
+  it('treats a missing or malformed hint as 0 without losing the session', () => {
+    expect(cookies.readState(`sessid=${token}`)).toEqual({ token, version: 0 });
+    for (const hint of ['', 'x', '-1', '1.5', '1e9']) {
+      expect(cookies.readState(`sessid=${token}~${hint}`)?.version).toBe(0);
+    }
+  });
+
+  it('never lets the hint stand in for a signature', () => {
+    const signed = new CookieManager({ secrets: ['0123456789abcdef0123'] });
+    const forged = `sessid=${token}~7`;
+    expect(signed.readState(forged)).toBeUndefined();
+    const good = sent(signed.serialize(token, 7));
+    expect(signed.readState(good)).toEqual({ token, version: 7 });
+  });
+});

@@ -38,6 +38,17 @@ export interface CookieOptions {
 
 const DEFAULT_MAX_AGE_MS = 30 * 24 * 60 * 60 * 1000;
 const SIGNATURE_LENGTH = 43;
+/** Between the (signed) token and the version hint; `~` is a valid cookie octet outside base64url. */
+const VERSION_SEPARATOR = '~';
+const MAX_VERSION_DIGITS = 15;
+
+/** What a valid session cookie carries. */
+export interface CookieState {
+  readonly token: string;
+  /** The session version the client was last shown; 0 when unknown. */
+  readonly version: number;
+}
+
 /** Beyond this, a Cookie header is not scanned: it cannot hold a cookie we issued in a sane place. */
 const MAX_CANDIDATES = 8;
 
@@ -92,8 +103,18 @@ export class CookieManager {
 
   /** The token in the request's Cookie header, or undefined when there is no valid one. */
   read(cookieHeader: string | undefined): string | undefined {
+    return this.readState(cookieHeader)?.token;
+  }
+
+  /**
+   * The token and the session version the client last saw (0 when the cookie carries none).
+   * The version is a hint, not a credential: it only makes a read after a cache loss wait until
+   * Datastore has caught up with what this client was already shown.
+   */
+  readState(cookieHeader: string | undefined): CookieState | undefined {
     if (typeof cookieHeader !== 'string') return undefined;
-    const maxValue = this.#secrets.length > 0 ? TOKEN_LENGTH + 1 + SIGNATURE_LENGTH : TOKEN_LENGTH;
+    const maxValue =
+      (this.#secrets.length > 0 ? TOKEN_LENGTH + 1 + SIGNATURE_LENGTH : TOKEN_LENGTH) + 1 + MAX_VERSION_DIGITS;
     let candidates = 0;
     let start = 0;
     while (start < cookieHeader.length && candidates < MAX_CANDIDATES) {
@@ -105,22 +126,32 @@ export class CookieManager {
       if (eq !== -1 && pair.slice(0, eq).trim() === this.name) {
         candidates++;
         const value = pair.slice(eq + 1).trim();
-        const token = value.length <= maxValue ? this.#verify(value) : undefined;
-        if (token !== undefined) return token;
+        const state = value.length <= maxValue ? this.#parse(value) : undefined;
+        if (state !== undefined) return state;
       }
       start = end + 1;
     }
     return undefined;
   }
 
-  /** Set-Cookie value that stores `token`. */
-  serialize(token: string): string {
-    return `${this.name}=${this.#sign(token)}; ${this.#attributes}`;
+  /** Set-Cookie value that stores `token` (and, when given, the session version the client now holds). */
+  serialize(token: string, version = 0): string {
+    const hint = version > 0 ? `${VERSION_SEPARATOR}${version}` : '';
+    return `${this.name}=${this.#sign(token)}${hint}; ${this.#attributes}`;
   }
 
   /** Set-Cookie value that removes the cookie. */
   serializeClear(): string {
     return `${this.name}=; ${this.#attributes.replace(/Max-Age=\d+/, 'Max-Age=0')}`;
+  }
+
+  #parse(value: string): CookieState | undefined {
+    const separator = value.indexOf(VERSION_SEPARATOR);
+    const token = this.#verify(separator === -1 ? value : value.slice(0, separator));
+    if (token === undefined) return undefined;
+    const digits = separator === -1 ? '' : value.slice(separator + 1);
+    // A malformed hint is ignored, not fatal: the token alone is what authenticates.
+    return { token, version: /^\d{1,15}$/.test(digits) ? Number(digits) : 0 };
   }
 
   #sign(token: string): string {

@@ -96,7 +96,7 @@ describe('sessionMiddleware', () => {
     const login = await call('/login');
     expect(login.status).toBe(200);
     const [setCookie] = login.headers.getSetCookie();
-    expect(setCookie).toMatch(/^sessid=[A-Za-z0-9_-]{43}; Path=\/; Max-Age=2592000; HttpOnly; SameSite=Lax$/);
+    expect(setCookie).toMatch(/^sessid=[A-Za-z0-9_-]{43}~1; Path=\/; Max-Age=2592000; HttpOnly; SameSite=Lax$/);
     const cookie = setCookie!.split(';')[0]!;
 
     for (const hits of [1, 2]) {

@@ -61,6 +61,11 @@ function setCookies(response: Response): string[] {
   return response.headers.getSetCookie();
 }
 
+/** The token inside a `name=token[.signature][~version]` cookie. */
+function tokenIn(cookie: string): string {
+  return cookie.slice(cookie.indexOf('=') + 1, cookie.indexOf('=') + 44);
+}
+
 /** The `name=value` a browser would send back for the one Set-Cookie of `response`. */
 function cookieFrom(response: Response): string {
   const cookies = setCookies(response);
@@ -124,12 +129,12 @@ describe('SessionManager over node:http', () => {
     const { store, request } = await serve(app);
     const login = await request('/login');
     const [setCookie] = setCookies(login);
-    expect(setCookie).toMatch(/^sessid=[A-Za-z0-9_-]{43}; /);
+    expect(setCookie).toMatch(/^sessid=[A-Za-z0-9_-]{43}~1; /);
     expect(setCookie!.split('; ').slice(1).sort()).toEqual(
       ['HttpOnly', 'Max-Age=2592000', 'Path=/', 'SameSite=Lax', 'Secure'].sort(),
     );
     const cookie = cookieFrom(login);
-    const token = cookie.slice('sessid='.length);
+    const token = tokenIn(cookie);
     const key = sessionKey(token);
     // Saved before the response went out: the store has it the moment the client has the answer.
     expect(await store.load(key)).toMatchObject({ version: 1, constants: { user: 'u1' }, attrs: { visits: 0 } });
@@ -139,7 +144,8 @@ describe('SessionManager over node:http', () => {
       const visit = await request('/visit', cookie);
       expect((await body(visit)).session?.attrs.visits).toBe(expected);
       expect((await store.load(key))?.attrs.visits).toBe(expected);
-      expect(setCookies(visit)).toEqual([]);
+      // Each write re-sends the cookie with the version the client now holds (a read-your-writes hint).
+      expect(setCookies(visit)[0]).toMatch(new RegExp(`^sessid=${token}~${expected + 1}; `));
     }
   });
 
@@ -185,7 +191,7 @@ describe('SessionManager over node:http', () => {
     const regenerated = await request('/regenerate', oldCookie);
     const newCookie = cookieFrom(regenerated);
     expect(newCookie).not.toBe(oldCookie);
-    expect((await body(regenerated)).session?.key).toBe(sessionKey(newCookie.slice('sessid='.length)));
+    expect((await body(regenerated)).session?.key).toBe(sessionKey(tokenIn(newCookie)));
     const visit = await request('/visit', newCookie);
     expect((await body(visit)).session?.attrs.visits).toBe(2);
     expect((await body(await request('/', oldCookie))).session).toBeNull();
@@ -215,7 +221,7 @@ describe('SessionManager over node:http', () => {
   it('never applies an op twice when commit runs again, or concurrently with the response', async () => {
     const { store, request } = await serve(app);
     const cookie = cookieFrom(await request('/login'));
-    const key = sessionKey(cookie.slice('sessid='.length));
+    const key = sessionKey(tokenIn(cookie));
     await request('/save-twice', cookie);
     expect((await store.load(key))?.attrs.visits).toBe(1);
     await request('/save-then-more', cookie);
@@ -268,12 +274,13 @@ describe('SessionManager over node:http', () => {
     });
     const login = await request('/login');
     const cookie = cookieFrom(login);
-    expect(cookie).toMatch(/^sid=[A-Za-z0-9_-]{43}\.[A-Za-z0-9_-]{43}$/);
+    expect(cookie).toMatch(/^sid=[A-Za-z0-9_-]{43}\.[A-Za-z0-9_-]{43}~1$/);
     expect(setCookies(login)[0]).not.toMatch(/Secure/);
     const key = sessionKey(cookie.slice('sid='.length, 'sid='.length + 43));
     expect((await store.load(key))?.timeout).toBe(5_000);
     expect((await body(await request('/', cookie))).session).not.toBeNull();
-    expect((await body(await request('/', cookie.slice(0, -2)))).session).toBeNull();
+    const truncated = cookie.slice(0, cookie.indexOf('~') - 2);
+    expect((await body(await request('/', truncated))).session).toBeNull();
   });
 
   it('lets a custom onError answer', async () => {

@@ -28,15 +28,18 @@ export class RequestSession {
   #replaced: Session | undefined;
   /** The token the client's cookie holds (undefined when it sent none, or a stale one). */
   readonly #clientToken: string | undefined;
+  /** The session version the client's cookie says it was last shown. */
+  readonly #clientVersion: number;
   /** The client sent a cookie, valid or stale, that it should lose if there is no session. */
   readonly #clientHasCookie: boolean;
   #lastCommit: Promise<unknown> = Promise.resolve();
   readonly #manager: SessionManager;
 
-  constructor(manager: SessionManager, session: Session | undefined, staleCookie: boolean) {
+  constructor(manager: SessionManager, session: Session | undefined, staleCookie: boolean, clientVersion = 0) {
     this.#manager = manager;
     this.#session = session;
     this.#clientToken = session === undefined ? undefined : tokenOf(session);
+    this.#clientVersion = clientVersion;
     this.#clientHasCookie = staleCookie || session !== undefined;
   }
 
@@ -60,16 +63,17 @@ export class RequestSession {
   }
 
   /**
-   * The Set-Cookie header value this response needs, if any: the live session's token when the
-   * client does not hold it yet, or a clearing cookie when the client holds one for no live session.
-   * It depends only on state, so it is the same before and after the commit.
+   * The Set-Cookie header value this response needs, if any: the live session's token (with the
+   * version the client now holds) when the client does not hold exactly that yet, or a clearing
+   * cookie when the client holds one for no live session.
    */
   cookieHeader(): string | undefined {
     const session = this.#session;
     const cookies = this.#manager.cookies;
     if (session !== undefined && session.lifecycle !== 'destroyed') {
       const token = tokenOf(session);
-      return token === this.#clientToken ? undefined : cookies.serialize(token);
+      const unchanged = token === this.#clientToken && session.version <= this.#clientVersion;
+      return unchanged ? undefined : cookies.serialize(token, session.version);
     }
     return this.#clientHasCookie ? cookies.serializeClear() : undefined;
   }
@@ -119,18 +123,20 @@ export class SessionManager {
   }
 
   /** Loads the session a request's cookie names, or undefined. Never throws on a bad cookie. */
-  async load(req: IncomingMessage): Promise<{ session: Session | undefined; staleCookie: boolean }> {
-    const token = this.cookies.read(req.headers.cookie);
-    if (token === undefined) return { session: undefined, staleCookie: false };
-    const record = await this.store.load(sessionKey(token));
-    if (record === undefined) return { session: undefined, staleCookie: true };
-    return { session: Session.fromRecord(token, record), staleCookie: false };
+  async load(
+    req: IncomingMessage,
+  ): Promise<{ session: Session | undefined; staleCookie: boolean; clientVersion: number }> {
+    const state = this.cookies.readState(req.headers.cookie);
+    if (state === undefined) return { session: undefined, staleCookie: false, clientVersion: 0 };
+    const record = await this.store.load(sessionKey(state.token), state.version);
+    if (record === undefined) return { session: undefined, staleCookie: true, clientVersion: 0 };
+    return { session: Session.fromRecord(state.token, record), staleCookie: false, clientVersion: state.version };
   }
 
   /** Loads the request's session and hooks the response so changes are saved before it is sent. */
   async attach(req: IncomingMessage, res: ServerResponse): Promise<RequestSession> {
-    const { session, staleCookie } = await this.load(req);
-    const context = new RequestSession(this, session, staleCookie);
+    const { session, staleCookie, clientVersion } = await this.load(req);
+    const context = new RequestSession(this, session, staleCookie, clientVersion);
     holdResponseUntilCommitted(res, {
       cookie: () => context.cookieHeader(),
       commit: () => context.commit(),

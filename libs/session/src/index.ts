@@ -1,5 +1,5 @@
 export { commitSession, type CommitOptions, type CommitOutcome } from './commit.js';
-export { CookieManager, type CookieOptions, type SameSite } from './cookie.js';
+export { CookieManager, type CookieOptions, type CookieState, type SameSite } from './cookie.js';
 export {
   ConfigurationError,
   InvalidOperationError,

@@ -23,8 +23,12 @@ export type WriteResult = { readonly ok: true } | { readonly ok: false; readonly
  * (`@gaesession/store`) for production. The HTTP layer never talks to a database directly.
  */
 export interface SessionStore {
-  /** The live record for `key`, or undefined when it is missing, expired or destroyed. */
-  load(key: string): Promise<SessionRecord | undefined>;
+  /**
+   * The live record for `key`, or undefined when it is missing, expired or destroyed.
+   * `minVersion` is the version the client was last shown (from its cookie): a store whose
+   * durable copy may lag behind its cache uses it to avoid answering with older state.
+   */
+  load(key: string, minVersion?: number): Promise<SessionRecord | undefined>;
   /** Compare-and-set on the version; see {@link SessionWrite}. */
   write(write: SessionWrite): Promise<WriteResult>;
   /**

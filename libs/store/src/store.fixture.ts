@@ -7,7 +7,7 @@ import { parseEvent } from '@gaesession/events';
 import { DatastoreRepository } from '@gaesession/persistence';
 import { BullMQPublisher, consumeEvents, type Consumer, type EventPublisher } from '@gaesession/queue';
 import { SessionManager } from '@gaesession/session';
-import { services, testDatastore, uniqueName, type TestDatastore } from '@gaesession/testkit';
+import { canConnect, services, testDatastore, uniqueName, type TestDatastore } from '@gaesession/testkit';
 import { Queue } from 'bullmq';
 import { CounterMetrics } from './metrics.js';
 import type { WriteBehindStoreOptions } from './options.js';
@@ -56,8 +56,8 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     manager.attach(req, res).then(
       (context) => route(req, res, context),
       (error: unknown) => {
-        res.statusCode = 500;
-        res.end(String(error));
+        res.statusCode = (error as { status?: number }).status ?? 500;
+        res.end(JSON.stringify({ error: { code: (error as { code?: string }).code } }));
       },
     );
   });
@@ -91,10 +91,13 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     drain,
     async close() {
       await closeServer(server);
-      await consumer?.close();
-      const queue = new Queue(queueName, { connection });
-      await queue.obliterate({ force: true }).catch(() => undefined);
-      await queue.close();
+      // A test may have stopped its private Redis: then there is no queue left to clean.
+      if (await canConnect(connection.port, connection.host)) {
+        await consumer?.close();
+        const queue = new Queue(queueName, { connection });
+        await queue.obliterate({ force: true }).catch(() => undefined);
+        await queue.close();
+      }
       await publisher.close();
       await cache.close();
       await db.close();
@@ -138,7 +141,10 @@ export class Client {
   constructor(readonly base: string) {}
 
   async call(path: string, method = 'POST'): Promise<{ status: number; body: Record<string, unknown> }> {
-    const res = await fetch(this.base + path, { method, headers: this.cookie === undefined ? {} : { cookie: this.cookie } });
+    const res = await fetch(this.base + path, {
+      method,
+      headers: this.cookie === undefined ? {} : { cookie: this.cookie },
+    });
     const set = res.headers.get('set-cookie');
     if (set !== null) this.cookie = set.split(';')[0];
     return { status: res.status, body: (await res.json()) as Record<string, unknown> };

@@ -1,4 +1,4 @@
-import type { SessionCache } from '@gaesession/cache';
+import type { CacheItem, SessionCache } from '@gaesession/cache';
 import { destroyedEvent, eventFromWrite } from '@gaesession/events';
 import { assertFitsEntity, type SessionRepository } from '@gaesession/persistence';
 import {
@@ -11,7 +11,7 @@ import {
   type SessionWrite,
   type WriteResult,
 } from '@gaesession/session';
-import { decodeEntry, encodeRecord, encodeTombstone, ttlSeconds, type CacheEntry } from './cache-entry.js';
+import { decodeEntry, encodeRecord, encodeTombstone, ttlSeconds } from './cache-entry.js';
 import { EventSink } from './event-sink.js';
 import { noMetrics, type StoreMetrics } from './metrics.js';
 import type { DurabilityMode, WriteBehindStoreOptions } from './options.js';
@@ -52,27 +52,24 @@ export class WriteBehindStore implements SessionStore {
   }
 
   async load(key: string, minVersion = 0): Promise<SessionRecord | undefined> {
-    let entry: CacheEntry | undefined;
+    let item: CacheItem | undefined;
     try {
-      entry = await this.#cachedEntry(key);
+      item = await this.#cache.get(key);
     } catch (error) {
       if (!this.#degradeOnCacheFailure(error)) throw error;
       return this.#durableRecord(key, minVersion);
     }
+    const entry = item === undefined ? undefined : decodeEntry(item.value);
     if (entry !== undefined && 'tombstone' in entry) return undefined;
     if (entry !== undefined && entry.record.version >= minVersion) {
       this.#metrics.increment('cache_hit');
       return this.#live(entry.record);
     }
+    // A miss, or a cached copy older than what the client was already shown.
     this.#metrics.increment('cache_miss');
     if (this.#repository === undefined) return undefined;
     const record = await this.#durableRecord(key, minVersion);
-    if (record !== undefined && entry === undefined) {
-      // add, not set: a newer write may have been cached while we read Datastore.
-      await this.#cache
-        .add(key, encodeRecord(record), ttlSeconds(record.accessed + record.timeout, this.#now()))
-        .catch(() => false);
-    }
+    if (record !== undefined) await this.#populate(record, item).catch(() => undefined);
     return record;
   }
 
@@ -143,38 +140,46 @@ export class WriteBehindStore implements SessionStore {
     const ttl = ttlSeconds(write.record.accessed + write.record.timeout, this.#now());
     for (;;) {
       const item = await this.#cache.get(key);
-      if (item === undefined) {
-        const stored = write.baseVersion === 0 ? undefined : await this.#durableRecord(key, 0);
-        if ((stored?.version ?? 0) !== write.baseVersion) return { ok: false, current: stored };
-        if (await this.#cache.add(key, value, ttl)) return { ok: true };
-        continue; // someone cached the key meanwhile: compare against that
-      }
-      const entry = decodeEntry(item.value);
-      if (entry === undefined || 'tombstone' in entry) return CONFLICT_NO_SESSION;
-      const current = this.#live(entry.record);
-      if (current === undefined || current.version !== write.baseVersion) return { ok: false, current };
-      const status = await this.#cache.cas(key, value, ttl, item.cas);
-      if (status === 'stored') return { ok: true };
+      const entry = item === undefined ? undefined : decodeEntry(item.value);
+      if (entry !== undefined && 'tombstone' in entry) return CONFLICT_NO_SESSION;
+      let current = entry?.record;
+      // The cache lost the base: wait until Datastore has it (its events may still be queued).
+      if (current === undefined && write.baseVersion > 0) current = await this.#durableRecord(key, write.baseVersion);
+      if (current !== undefined && this.#live(current) === undefined) return CONFLICT_NO_SESSION;
+      if ((current?.version ?? 0) !== write.baseVersion) return { ok: false, current };
+      const stored =
+        item === undefined
+          ? await this.#cache.add(key, value, ttl)
+          : (await this.#cache.cas(key, value, ttl, item.cas)) === 'stored';
+      if (stored) return { ok: true };
     }
   }
 
-  async #cachedEntry(key: string): Promise<CacheEntry | undefined> {
-    const item = await this.#cache.get(key);
-    return item === undefined ? undefined : decodeEntry(item.value);
+  /** Caches a record read from Datastore without overwriting anything newer. */
+  async #populate(record: SessionRecord, stale: CacheItem | undefined): Promise<void> {
+    const value = encodeRecord(record);
+    const ttl = ttlSeconds(record.accessed + record.timeout, this.#now());
+    // add, not set: a newer write may have been cached while we read Datastore; a stale copy is
+    // replaced only if nobody changed it since we read it.
+    if (stale === undefined) await this.#cache.add(record.key, value, ttl);
+    else await this.#cache.cas(record.key, value, ttl, stale.cas);
   }
 
   /**
    * Reads Datastore, waiting (bounded) until it holds at least `minVersion`: after a cache loss,
-   * newer events may still be on their way through the queue.
+   * newer events may still be on their way through the queue. A tombstone, or an expired record
+   * at least as new as the client's version, is a definite "no session".
    */
   async #durableRecord(key: string, minVersion: number): Promise<SessionRecord | undefined> {
     const repository = this.#repositoryOrThrow();
     this.#metrics.increment('read_through');
     const deadline = this.#now() + this.#catchUpTimeoutMs;
     for (let delay = 10; ; delay = Math.min(delay * 2, 250)) {
-      const record = await repository.load(key);
-      if (minVersion === 0 || (record?.version ?? 0) >= minVersion) return record && this.#live(record);
-      if (this.#now() >= deadline) throw new SessionUnavailableError(key, minVersion, record?.version ?? 0);
+      const stored = await repository.inspect(key);
+      if (stored.state === 'destroyed') return undefined;
+      const version = stored.state === 'stored' ? stored.record.version : 0;
+      if (version >= minVersion) return stored.state === 'stored' && !stored.expired ? stored.record : undefined;
+      if (this.#now() >= deadline) throw new SessionUnavailableError(key, minVersion, version);
       await new Promise((resolve) => setTimeout(resolve, delay));
     }
   }

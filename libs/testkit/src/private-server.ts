@@ -44,7 +44,11 @@ export function canConnect(port: number, host = '127.0.0.1'): Promise<true | und
   });
 }
 
-async function privateServer(name: string, command: string, argsFor: (port: number) => string[]): Promise<PrivateServer> {
+async function privateServer(
+  name: string,
+  command: string,
+  argsFor: (port: number) => string[],
+): Promise<PrivateServer> {
   const port = await freePort();
   let child: ChildProcess | undefined;
   const server: PrivateServer = {
@@ -76,7 +80,8 @@ async function privateServer(name: string, command: string, argsFor: (port: numb
 /** A private redis-server. With `appendOnly`, it keeps an AOF (fsync always) across restarts. */
 export function startPrivateRedis(options: { appendOnly?: boolean } = {}): Promise<PrivateServer> {
   const dir = mkdtempSync(join(tmpdir(), 'gaesession-redis-'));
-  const durability = options.appendOnly === true ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no'];
+  const durability =
+    options.appendOnly === true ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no'];
   return privateServer('redis-server', 'redis-server', (port) => [
     '--port',
     String(port),
@@ -93,5 +98,15 @@ export function startPrivateRedis(options: { appendOnly?: boolean } = {}): Promi
 /** A private memcached (UDP off, 64 MB). */
 export function startPrivateMemcached(): Promise<PrivateServer> {
   const user = process.getuid?.() === 0 ? ['-u', 'root'] : [];
-  return privateServer('memcached', 'memcached', (port) => [...user, '-p', String(port), '-U', '0', '-l', '127.0.0.1', '-m', '64']);
+  return privateServer('memcached', 'memcached', (port) => [
+    ...user,
+    '-p',
+    String(port),
+    '-U',
+    '0',
+    '-l',
+    '127.0.0.1',
+    '-m',
+    '64',
+  ]);
 }

@@ -1,0 +1,51 @@
+// The worker service (App Engine `worker`): `npm start` runs this with PORT set.
+import { loadConfig } from '@gaesession/config';
+import { jsonLogger } from './logger.js';
+import { startWorker } from './server.js';
+
+/** How long a graceful stop may take before the process gives up and exits 1, in ms. */
+const SHUTDOWN_TIMEOUT_MS = 25_000;
+
+const logger = jsonLogger();
+try {
+  const config = loadConfig();
+  const worker = await startWorker(config, { port: Number(process.env.PORT ?? 8090), logger });
+  logger.info('worker started', {
+    url: worker.url,
+    port: worker.port,
+    queue: config.queue.backend,
+    queueName: config.queue.name,
+    onAppEngine: config.onAppEngine,
+    project: config.projectId,
+    namespace: config.datastore.namespace ?? null,
+  });
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    logger.info('worker stopping', { signal });
+    setTimeout(() => {
+      logger.error('worker did not stop in time', { timeoutMs: SHUTDOWN_TIMEOUT_MS });
+      process.exit(1);
+    }, SHUTDOWN_TIMEOUT_MS).unref();
+    worker.close().then(
+      () => {
+        logger.info('worker stopped', { signal });
+        process.exit(0);
+      },
+      (error: unknown) => {
+        logger.error('worker stopped with an error', { signal, error });
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => {
+    stop('SIGTERM');
+  });
+  process.on('SIGINT', () => {
+    stop('SIGINT');
+  });
+} catch (error) {
+  logger.error('worker failed to start', { error });
+  process.exit(1);
+}

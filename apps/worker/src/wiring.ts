@@ -1,0 +1,117 @@
+import type { Datastore } from '@google-cloud/datastore';
+import type { Config } from '@gaesession/config';
+import {
+  DatastoreRepository,
+  DEFAULT_EVENT_LOG_KIND,
+  DeadLetterStore,
+  type PurgeOptions,
+  type SessionRepository,
+} from '@gaesession/persistence';
+import { closeDatastore, createDatastore } from './datastore.js';
+import { GroupCommitter } from './group-commit.js';
+import { jsonLogger, type Logger } from './logger.js';
+import { WorkerMetrics } from './metrics.js';
+import { processPayload, type Delivery, type DeliveryOutcome } from './process-payload.js';
+import { purgeRunner, type PurgeRunner } from './purge.js';
+
+/**
+ * The purge spares entities expired less than this long ago, in ms: an event written just before
+ * its session expired may still be on its way, and must not lose its entity to a purge that
+ * queried before the write.
+ */
+export const PURGE_GRACE_MS = 60_000;
+
+/** Everything the worker runs on, built from the configuration, with one `close()`. */
+export interface WorkerServices {
+  readonly config: Config;
+  readonly datastore: Datastore;
+  readonly repository: SessionRepository;
+  readonly deadLetters: DeadLetterStore;
+  readonly committer: GroupCommitter;
+  readonly metrics: WorkerMetrics;
+  readonly logger: Logger;
+  /** One delivery, through the group committer (see `processPayload`). */
+  process(delivery: Delivery): Promise<DeliveryOutcome>;
+  purge: PurgeRunner;
+  /** Flushes the committer (refusing new work), then closes the Datastore client. */
+  close(): Promise<void>;
+}
+
+export interface WorkerServicesOptions {
+  /** @defaultValue JSON lines on stdout */
+  logger?: Logger;
+  /** A Datastore client; it is then not closed by `close()`. @defaultValue one built from the config */
+  datastore?: Datastore;
+  /** Replaces the Datastore repository events are applied to. @defaultValue a DatastoreRepository */
+  repository?: SessionRepository;
+  /** Export Node.js process metrics too. @defaultValue true */
+  processMetrics?: boolean;
+}
+
+/** The repository the worker applies events to, with the event log when EVENT_LOG_RETENTION_MS is set. */
+export function createRepository(config: Config, datastore: Datastore): DatastoreRepository {
+  const retentionMs = config.worker.eventLogRetentionMs;
+  return new DatastoreRepository({
+    datastore,
+    kind: config.datastore.kind,
+    ...namespaceOf(config),
+    ...(retentionMs === undefined ? {} : { eventLog: { retentionMs } }),
+  });
+}
+
+export function createDeadLetterStore(config: Config, datastore: Datastore): DeadLetterStore {
+  return new DeadLetterStore({ datastore, ...namespaceOf(config) });
+}
+
+/** What the purge deletes: expired sessions and tombstones, and expired event-log entries. */
+export function purgeOptions(config: Config, datastore: Datastore): Omit<PurgeOptions, 'cursor'> {
+  return {
+    datastore,
+    ...namespaceOf(config),
+    kind: config.datastore.kind,
+    // Always, not only while the log is on: entries logged before it was turned off expire too.
+    eventLogKind: DEFAULT_EVENT_LOG_KIND,
+    budgetMs: config.worker.purgeBudgetMs,
+    graceMs: PURGE_GRACE_MS,
+  };
+}
+
+export function createWorkerServices(config: Config, options: WorkerServicesOptions = {}): WorkerServices {
+  const logger = options.logger ?? jsonLogger();
+  const datastore = options.datastore ?? createDatastore(config);
+  const repository = options.repository ?? createRepository(config, datastore);
+  const deadLetters = createDeadLetterStore(config, datastore);
+  const metrics = new WorkerMetrics({ processMetrics: options.processMetrics ?? true });
+  const committer = new GroupCommitter({
+    repository,
+    maxEvents: config.worker.batchMaxEvents,
+    maxWaitMs: config.worker.batchMaxWaitMs,
+    observer: metrics,
+  });
+  const payloadDeps = { committer, deadLetters, logger, observer: metrics };
+  return {
+    config,
+    datastore,
+    repository,
+    deadLetters,
+    committer,
+    metrics,
+    logger,
+    process: (delivery) => processPayload(delivery, payloadDeps),
+    purge: purgeRunner(purgeOptions(config, datastore), {
+      logger,
+      onPurge: (result) => {
+        metrics.onPurge(result);
+      },
+    }),
+    close: async () => {
+      await committer.close();
+      if (options.datastore === undefined) await closeDatastore(datastore);
+    },
+  };
+}
+
+function namespaceOf(config: Config): { namespace?: string } {
+  const namespace = config.datastore.namespace;
+  return namespace === undefined ? {} : { namespace };
+}

@@ -1,0 +1,178 @@
+// Shared by the integration suites of this package (not built, not a test file itself).
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import type { Datastore, Key } from '@google-cloud/datastore';
+import { loadConfig, type Config } from '@gaesession/config';
+import { destroyedEvent, eventId, type SessionEvent } from '@gaesession/events';
+import { newToken, sessionKey, type JsonObject } from '@gaesession/session';
+import { eventually, services, uniqueName } from '@gaesession/testkit';
+import { closeDatastore, createDatastore } from './datastore.js';
+import { silentLogger } from './logger.js';
+import { startWorker, type RunningWorker, type StartWorkerOptions } from './server.js';
+
+export const SECRET = 'test-shared-secret';
+
+/** A worker environment of its own: namespace, queue name, secret; `overrides` win. */
+export function testEnv(label: string, overrides: Record<string, string> = {}): Record<string, string> {
+  return {
+    GOOGLE_CLOUD_PROJECT: services.datastore.projectId,
+    DATASTORE_EMULATOR_HOST: services.datastore.emulatorHost,
+    DATASTORE_NAMESPACE: uniqueName(label),
+    QUEUE_NAME: uniqueName(label),
+    QUEUE_BACKEND: 'cloud-tasks',
+    REDIS_HOST: services.redis.host,
+    REDIS_PORT: String(services.redis.port),
+    WORKER_SHARED_SECRET: SECRET,
+    ...overrides,
+  };
+}
+
+export interface TestWorker {
+  readonly worker: RunningWorker;
+  readonly config: Config;
+  readonly namespace: string;
+  /** The fixture's own client (the worker uses it too); open until close(). */
+  readonly datastore: Datastore;
+  /** POSTs a task body with the shared secret (plus `headers`). Events are sent as a JSON array. */
+  push(body: Buffer | string | readonly SessionEvent[], headers?: Record<string, string>): Promise<Response>;
+  /** GETs a path with the shared secret. */
+  get(path: string, headers?: Record<string, string>): Promise<Response>;
+  /** The value of one metric sample, e.g. `gaesession_worker_commits_total`. */
+  metric(sample: string): Promise<number>;
+  /** Stops the worker, deletes every entity of the namespace, closes the client. */
+  close(): Promise<void>;
+}
+
+/** Starts the worker in-process on a free port with a namespace and queue of its own. */
+export async function startTestWorker(
+  label: string,
+  overrides: Record<string, string> = {},
+  options: StartWorkerOptions = {},
+): Promise<TestWorker> {
+  const config = loadConfig(testEnv(label, overrides));
+  const datastore = createDatastore(config);
+  const worker = await startWorker(config, {
+    port: 0,
+    host: '127.0.0.1',
+    logger: silentLogger,
+    processMetrics: false,
+    datastore,
+    ...options,
+  });
+  const namespace = config.datastore.namespace ?? '';
+  const withSecret = (headers: Record<string, string>) => ({ 'X-Worker-Secret': SECRET, ...headers });
+  return {
+    worker,
+    config,
+    namespace,
+    datastore,
+    push: (body, headers = {}) =>
+      fetch(`${worker.url}/tasks/session-events`, {
+        method: 'POST',
+        headers: withSecret({ 'Content-Type': 'application/json', ...headers }),
+        body: typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body),
+      }),
+    get: (path, headers = {}) => fetch(`${worker.url}${path}`, { headers: withSecret(headers) }),
+    metric: async (sample) => metricValue(await (await fetch(`${worker.url}/metrics`)).text(), sample),
+    close: async () => {
+      await worker.close();
+      await clearNamespace(datastore, namespace);
+      await closeDatastore(datastore);
+    },
+  };
+}
+
+/** One sample of a Prometheus text exposition (0 when absent). */
+export function metricValue(text: string, sample: string): number {
+  const line = text.split('\n').find((row) => row.startsWith(`${sample} `));
+  return line === undefined ? 0 : Number(line.slice(sample.length + 1));
+}
+
+export async function clearNamespace(datastore: Datastore, namespace: string): Promise<void> {
+  const [entities] = await datastore.runQuery(datastore.createQuery(namespace, []).select('__key__'));
+  const keys = (entities as Record<symbol, Key>[]).map((entity) => entity[datastore.KEY] as Key);
+  for (let i = 0; i < keys.length; i += 500) await datastore.delete(keys.slice(i, i + 500));
+}
+
+/** A fresh session key (hash of a fresh token), as the store makes them. */
+export function newKey(): string {
+  return sessionKey(newToken());
+}
+
+/** A live event of `key` at `version` with `attrs`; it occurred at `at` and lives `timeout` ms. */
+export function liveEvent(
+  key: string,
+  version: number,
+  attrs: JsonObject,
+  { at = Date.now(), timeout = 3_600_000 } = {},
+): SessionEvent {
+  return {
+    v: 1,
+    id: eventId(key, version),
+    type: version === 1 ? 'created' : 'updated',
+    key,
+    version,
+    ops: [],
+    snapshot: { created: at, accessed: at, timeout, constants: {}, attrs },
+    occurredAt: at,
+    expiresAt: at + timeout,
+  };
+}
+
+export function destroyEvent(
+  key: string,
+  version: number,
+  { at = Date.now(), timeout = 3_600_000 } = {},
+): SessionEvent {
+  return destroyedEvent(key, version, at + timeout, at);
+}
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const ROOT = join(HERE, '..', '..', '..');
+
+/** A process started with tsx, its output collected. */
+export interface ChildRun {
+  readonly child: ChildProcessByStdio<null, Readable, Readable>;
+  output(): string;
+  readonly exited: Promise<number | null>;
+}
+
+/**
+ * Runs a TypeScript entry of this package (e.g. 'main.ts', 'cli/dead-letters.ts') as a child
+ * process: node itself with tsx as a loader, not the tsx CLI, which runs node as a grandchild
+ * that a SIGKILL to the CLI would leave running.
+ */
+export function runEntry(entry: string, args: readonly string[], env: Record<string, string>): ChildRun {
+  const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=source', join(HERE, entry), ...args], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const collect = (chunk: Buffer) => {
+    output += chunk.toString();
+  };
+  child.stdout.on('data', collect);
+  child.stderr.on('data', collect);
+  const exited = new Promise<number | null>((resolve) => {
+    child.on('exit', (code) => {
+      resolve(code);
+    });
+  });
+  return { child, output: () => output, exited };
+}
+
+/** Starts `main.ts` with `env` and PORT=0; resolves with its URL once it logged "worker started". */
+export async function spawnWorker(env: Record<string, string>): Promise<ChildRun & { url: string }> {
+  const run = runEntry('main.ts', [], { ...env, PORT: '0' });
+  const url = await eventually(
+    () => {
+      if (run.child.exitCode !== null) throw new Error(`worker exited early:\n${run.output()}`);
+      return /"message":"worker started"[^\n]*"url":"([^"]+)"/.exec(run.output())?.[1];
+    },
+    { timeoutMs: 30_000, what: 'the worker to start' },
+  );
+  return { ...run, url };
+}
