@@ -40,13 +40,14 @@ export function sessionApi(): Router {
   const api = express.Router();
   api.use(express.json({ limit: MAX_BODY_BYTES, strict: false }));
 
-  api.post('/login', (req, res) => {
+  api.post('/login', async (req, res) => {
     const user: unknown = (req.body as { user?: unknown } | undefined)?.user;
     if (typeof user !== 'string' || user.trim() === '' || user.length > 200) {
       fail(res, 400, 'BAD_BODY', 'expected {"user": "<name>"} (1 to 200 characters)');
       return;
     }
     const session = req.createSession({ constants: { user: user.trim() } });
+    await req.saveSession();
     res.status(201).json(describeSession(session));
   });
 

@@ -12,6 +12,8 @@ export interface LocalQueueOptions {
   queueName: string;
   /** Jobs handled at once (WORKER_CONCURRENCY). */
   concurrency: number;
+  /** Job lock, ms (WORKER_LOCK_MS): a crashed worker's jobs come back after about twice this. */
+  lockMs: number;
   /** Purge every this many ms (PURGE_INTERVAL_MS). */
   purgeEveryMs: number;
   /** Handles one delivery (see `processPayload`). */
@@ -33,7 +35,7 @@ export async function startLocalQueue(options: LocalQueueOptions): Promise<Consu
     logger.error('bullmq connection error', { queue: queueName, error });
   };
   const consumer = await consumeEvents(
-    { connection, queueName, concurrency: options.concurrency, onError },
+    { connection, queueName, concurrency: options.concurrency, lockMs: options.lockMs, onError },
     async (received) => {
       const source = `bullmq:${queueName}/${received.jobId}`;
       try {

@@ -26,7 +26,12 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A child-process worker on BullMQ, plus what the test needs to watch and clean up after it. */
 function bullSetup(label: string) {
-  const env = testEnv(label, { QUEUE_BACKEND: 'bullmq', PURGE_INTERVAL_MS: '3600000', WORKER_CONCURRENCY: '16' });
+  const env = testEnv(label, {
+    QUEUE_BACKEND: 'bullmq',
+    PURGE_INTERVAL_MS: '3600000',
+    WORKER_CONCURRENCY: '16',
+    WORKER_LOCK_MS: '2000',
+  });
   const config = loadConfig(env);
   const datastore = createDatastore(config);
   const repository = createRepository(config, datastore);
@@ -123,13 +128,13 @@ describe('crash', () => {
     await first.exited;
     await publishing;
 
-    // Jobs the killed worker held stay active until their lock expires (BullMQ's 30 s default)
-    // and a stalled-job check moves them back: up to about a minute.
+    // Jobs the killed worker held stay active until their lock expires (WORKER_LOCK_MS, 2 s here)
+    // and a stalled-job check moves them back: a few seconds.
     const second = await setup.spawn();
     await eventually(async () => ((await setup.queues.pending()) === 0 ? true : undefined), {
       what: 'the queue to drain',
-      timeoutMs: 100_000,
-      intervalMs: 500,
+      timeoutMs: 30_000,
+      intervalMs: 200,
     });
     for (const key of keys) {
       expect(await setup.repository.load(key)).toMatchObject({ version: versions, attrs: { version: versions } });

@@ -53,6 +53,7 @@ export async function startWorker(config: Config, options: StartWorkerOptions = 
         connection: config.queue.redis,
         queueName: config.queue.name,
         concurrency: config.worker.concurrency,
+        lockMs: config.worker.lockMs,
         purgeEveryMs: config.worker.purgeIntervalMs,
         process: (delivery) => services.process(delivery),
         purge: () => services.purge(),

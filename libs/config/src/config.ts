@@ -36,6 +36,7 @@ export interface Config {
     readonly sharedSecret: string | undefined;
     readonly retryLimit: number;
     readonly concurrency: number;
+    readonly lockMs: number;
     readonly batchMaxEvents: number;
     readonly batchMaxWaitMs: number;
     readonly purgeIntervalMs: number;
@@ -110,6 +111,7 @@ export function loadConfig(env: Env = process.env): Config {
       sharedSecret: read('WORKER_SHARED_SECRET'),
       retryLimit: number('TASK_RETRY_LIMIT', 20, 1),
       concurrency: number('WORKER_CONCURRENCY', 32, 1),
+      lockMs: number('WORKER_LOCK_MS', 30_000, 1000),
       batchMaxEvents: number('BATCH_MAX_EVENTS', 200, 1),
       batchMaxWaitMs: number('BATCH_MAX_WAIT_MS', 5),
       purgeIntervalMs: number('PURGE_INTERVAL_MS', 30 * 60 * 1000, 1000),

@@ -82,6 +82,11 @@ export const VARIABLES = [
     description: 'Attempts after which an event goes to the dead letters (match queue.yaml task_retry_limit).',
   },
   { name: 'WORKER_CONCURRENCY', default: '32', description: 'BullMQ jobs processed at once by one worker.' },
+  {
+    name: 'WORKER_LOCK_MS',
+    default: '30000',
+    description: "BullMQ job lock: a crashed worker's jobs are redelivered after about twice this.",
+  },
   { name: 'BATCH_MAX_EVENTS', default: '200', description: 'Group commit: most events in one Datastore commit.' },
   { name: 'BATCH_MAX_WAIT_MS', default: '5', description: 'Group commit: longest an event waits for company.' },
   { name: 'PURGE_INTERVAL_MS', default: '1800000', description: 'Local purge schedule (production uses cron.yaml).' },

@@ -1,3 +1,4 @@
+export { closeDatastore, createDatastoreClient, type DatastoreClientOptions } from './client.js';
 export { DEAD_LETTER_UNINDEXED, deadLetterId, type DeadLetter } from './dead-letter-entity.js';
 export {
   DEFAULT_DEAD_LETTER_KIND,

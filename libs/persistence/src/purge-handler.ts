@@ -24,7 +24,7 @@ export function purgeHandler(
       (error: unknown) => {
         const status = isSessionError(error) ? error.status : 500;
         const code = isSessionError(error) ? error.code : 'INTERNAL';
-        answer(res, status, { error: code, message: error instanceof Error ? error.message : String(error) });
+        answer(res, status, { error: { code, message: error instanceof Error ? error.message : String(error) } });
       },
     );
   };

@@ -186,7 +186,7 @@ describe('purgeHandler', () => {
   it('answers 400 INVALID_CURSOR for a cursor it did not issue', async () => {
     const answer = await get('/tasks/purge?cursor=bogus');
     expect(answer.status).toBe(400);
-    expect(answer.body).toMatchObject({ error: 'INVALID_CURSOR' });
+    expect(answer.body).toMatchObject({ error: { code: 'INVALID_CURSOR' } });
   });
 });
 

@@ -30,6 +30,17 @@ export interface ConsumerOptions {
   prefix?: string;
   /** Jobs handled at the same time. @defaultValue 16 */
   concurrency?: number;
+  /**
+   * How long a job stays locked to this consumer without a renewal, in ms; also how often stalled
+   * jobs (their consumer died) are looked for. A crashed consumer's jobs are redelivered after
+   * about twice this. @defaultValue 30000
+   */
+  lockMs?: number;
+  /**
+   * Times a job may stall (its consumer died mid-job) before BullMQ fails it. Kept high: a stall
+   * is a crash of ours, not a problem of the event. @defaultValue 10
+   */
+  maxStalledCount?: number;
   /** Connection and processing errors outside any handler. @defaultValue logs to console.error */
   onError?: (error: Error) => void;
 }
@@ -54,6 +65,9 @@ export async function consumeEvents(options: ConsumerOptions, handler: EventHand
       connection: bullmqConnection(options.connection),
       prefix: options.prefix ?? 'bull',
       concurrency: options.concurrency ?? 16,
+      lockDuration: options.lockMs ?? 30_000,
+      stalledInterval: options.lockMs ?? 30_000,
+      maxStalledCount: options.maxStalledCount ?? 10,
     },
   );
   worker.on('error', options.onError ?? logError);

@@ -1,8 +1,8 @@
-import { Datastore } from '@google-cloud/datastore';
+import type { Datastore } from '@google-cloud/datastore';
 import { credentials } from '@grpc/grpc-js';
 import { MemjsCache } from '@gaesession/cache';
 import { loadConfig, type Config } from '@gaesession/config';
-import { DatastoreRepository } from '@gaesession/persistence';
+import { createDatastoreClient, DatastoreRepository } from '@gaesession/persistence';
 import { BullMQPublisher, CloudTasksPublisher, GroupingPublisher, type EventPublisher } from '@gaesession/queue';
 import { CounterMetrics } from './metrics.js';
 import { WriteBehindStore } from './write-behind-store.js';
@@ -55,11 +55,7 @@ export function createSessionStore(config: Config = loadConfig()): ConfiguredSto
 
 /** The Datastore client: the emulator when DATASTORE_EMULATOR_HOST is set. */
 export function createDatastore(config: Config): Datastore {
-  const emulator = config.datastore.emulatorHost;
-  return new Datastore({
-    projectId: config.projectId,
-    ...(emulator === undefined ? {} : { apiEndpoint: `http://${emulator}` }),
-  });
+  return createDatastoreClient({ projectId: config.projectId, emulatorHost: config.datastore.emulatorHost });
 }
 
 /** The event publisher the configuration names. */

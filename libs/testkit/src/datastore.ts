@@ -1,4 +1,5 @@
 import { Datastore, type Key } from '@google-cloud/datastore';
+import { closeDatastore } from '@gaesession/persistence';
 import { services, uniqueName } from './services.js';
 
 export interface TestDatastore {
@@ -39,11 +40,4 @@ export function testDatastore(label: string): TestDatastore {
       await closeDatastore(datastore);
     },
   };
-}
-
-/** Closes the gRPC channels of a client (the Datastore class itself has no close()). */
-export async function closeDatastore(datastore: Datastore): Promise<void> {
-  // Internal field: the gapic clients the Datastore created lazily, each with a close().
-  const clients = (datastore as unknown as { clients_: Map<string, { close(): Promise<void> }> }).clients_;
-  await Promise.all([...clients.values()].map((client) => client.close()));
 }

@@ -1,4 +1,5 @@
-export { closeDatastore, datastoreClient, testDatastore, type TestDatastore } from './datastore.js';
+export { closeDatastore } from '@gaesession/persistence';
+export { datastoreClient, testDatastore, type TestDatastore } from './datastore.js';
 export { eventually } from './eventually.js';
 export { services, uniqueName } from './services.js';
 export {
