@@ -8,7 +8,9 @@ import { servicesFor, StackError } from './stack/services.js';
 import { down, stackEnv, up } from './stack/stack.js';
 import { ROOT } from './stack/state.js';
 
-const log = (line: string) => console.log(`[demo] ${line}`);
+const log = (line: string) => {
+  console.log(`[demo] ${line}`);
+};
 
 function option(name: string, fallback: string): string {
   const index = process.argv.indexOf(`--${name}`);
@@ -42,8 +44,12 @@ function start(name: string, entry: string, env: Record<string, string>): ChildP
       .split('\n')
       .map((line) => `[${name}] ${line}`)
       .join('\n');
-  child.stdout?.on('data', (chunk: Buffer) => console.log(prefix(chunk)));
-  child.stderr?.on('data', (chunk: Buffer) => console.error(prefix(chunk)));
+  child.stdout.on('data', (chunk: Buffer) => {
+    console.log(prefix(chunk));
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    console.error(prefix(chunk));
+  });
   child.on('exit', (code, signal) => {
     if (!stopping) {
       log(`${name} exited (${signal ?? code}); stopping the demo`);
@@ -59,7 +65,11 @@ async function stop(code: number): Promise<never> {
   for (const child of children) child.kill('SIGTERM');
   await Promise.all(
     children.map(
-      (child) => new Promise((resolve) => (child.exitCode !== null ? resolve(null) : child.once('exit', resolve))),
+      (child) =>
+        new Promise((resolve) => {
+          if (child.exitCode !== null) resolve(null);
+          else child.once('exit', resolve);
+        }),
     ),
   );
   await down({ log, owner: 'demo' });

@@ -49,8 +49,12 @@ export function createWebApp(deps: WebAppDependencies): Express {
     // Save before rendering: the page shows the merged count and the version it produced.
     await req.saveSession();
     const visits = Number(session.get('visits'));
-    const user = String(session.constant('user') ?? '?');
-    res.type('html').send(homePage({ user, visits, version: session.version, id: session.key }));
+    const user = session.constant('user');
+    res
+      .type('html')
+      .send(
+        homePage({ user: typeof user === 'string' ? user : '?', visits, version: session.version, id: session.key }),
+      );
   });
 
   app.post('/login', express.urlencoded({ extended: false, limit: 4096 }), (req, res) => {

@@ -33,5 +33,9 @@ function shutdown(signal: string): void {
   server.closeIdleConnections();
   setTimeout(() => process.exit(1), 10_000).unref();
 }
-process.on('SIGTERM', () => shutdown('SIGTERM'));
-process.on('SIGINT', () => shutdown('SIGINT'));
+process.on('SIGTERM', () => {
+  shutdown('SIGTERM');
+});
+process.on('SIGINT', () => {
+  shutdown('SIGINT');
+});

@@ -12,12 +12,13 @@ export interface WebServices {
 }
 
 export function createWebServices(config: Config): WebServices {
-  const { store, repository, metrics, close } = createSessionStore(config);
+  const configured = createSessionStore(config);
+  const { store, repository, metrics } = configured;
   const sessions = new SessionManager({
     store,
     timeout: config.session.timeoutMs,
     touchAfter: config.session.touchAfter,
     cookie: { secrets: config.session.cookieSecrets, allowHttp: config.session.allowHttp },
   });
-  return { sessions, repository, metrics, close };
+  return { sessions, repository, metrics, close: () => configured.close() };
 }

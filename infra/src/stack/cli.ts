@@ -2,7 +2,9 @@
 import { SERVICES, servicesFor, StackError } from './services.js';
 import { down, stackEnv, status, up } from './stack.js';
 
-const log = (line: string) => console.log(line);
+const log = (line: string) => {
+  console.log(line);
+};
 
 function queueOption(args: readonly string[]): 'bullmq' | 'cloud-tasks' {
   const index = args.indexOf('--queue');

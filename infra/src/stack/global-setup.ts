@@ -3,7 +3,9 @@
 import { stackEnv, up, down } from './stack.js';
 
 export default async function setup(): Promise<() => Promise<void>> {
-  const log = (line: string) => console.log(`[stack] ${line}`);
+  const log = (line: string) => {
+    console.log(`[stack] ${line}`);
+  };
   const started = await up({ owner: 'test', log });
   Object.assign(process.env, { ...stackEnv(), ...pick(process.env) });
   return async () => {

@@ -11,10 +11,16 @@ export function ask(host: string, port: number, request: string, timeoutMs = 100
       socket.destroy();
       resolve(answer);
     };
-    socket.setTimeout(timeoutMs, () => done(undefined));
-    socket.on('error', () => done(undefined));
+    socket.setTimeout(timeoutMs, () => {
+      done(undefined);
+    });
+    socket.on('error', () => {
+      done(undefined);
+    });
     socket.on('connect', () => socket.write(request));
-    socket.on('data', (chunk) => done(chunk.toString('latin1')));
+    socket.on('data', (chunk) => {
+      done(chunk.toString('latin1'));
+    });
   });
 }
 
@@ -35,8 +41,14 @@ export function canConnect(host: string, port: number, timeoutMs = 1000): Promis
       socket.destroy();
       resolve(ok);
     };
-    socket.setTimeout(timeoutMs, () => done(false));
-    socket.on('error', () => done(false));
-    socket.on('connect', () => done(true));
+    socket.setTimeout(timeoutMs, () => {
+      done(false);
+    });
+    socket.on('error', () => {
+      done(false);
+    });
+    socket.on('connect', () => {
+      done(true);
+    });
   });
 }

@@ -85,18 +85,18 @@ export async function up(options: {
 
 /** Stops the processes this stack started (all of them, or only those a test run started). */
 export async function down(options: { log: Log; owner?: StartedProcess['owner'] }): Promise<string[]> {
-  const state = readState();
+  const state = new Map(Object.entries(readState()));
   const stopped: string[] = [];
-  for (const [name, proc] of Object.entries(state)) {
+  for (const [name, proc] of state) {
     if (options.owner !== undefined && proc.owner !== options.owner) continue;
     if (isAlive(proc.pid)) {
       options.log(`${name.padEnd(10)} stopping (pid ${proc.pid})`);
       await stopProcess(proc.pid);
     }
-    delete state[name];
+    state.delete(name);
     stopped.push(name);
   }
-  writeState(state);
+  writeState(Object.fromEntries(state));
   return stopped;
 }
 

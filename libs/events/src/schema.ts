@@ -46,9 +46,9 @@ const event = z
     occurredAt: time,
     expiresAt: time,
   })
-  .refine((e) => e.id === eventId(e.key, e.version), { message: 'id must be "<key>.<version>"', path: ['id'] })
+  .refine((e) => e.id === eventId(e.key, e.version), { error: 'id must be "<key>.<version>"', path: ['id'] })
   .refine((e) => (e.type === 'destroyed') === (e.snapshot === null), {
-    message: 'snapshot must be null exactly for destroyed events',
+    error: 'snapshot must be null exactly for destroyed events',
     path: ['snapshot'],
   });
 

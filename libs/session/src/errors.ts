@@ -20,7 +20,8 @@ export type SessionErrorCode =
   | 'CONFIGURATION'
   | 'DELIVERY_FAILED'
   | 'FORBIDDEN'
-  | 'WORKER_STOPPING';
+  | 'WORKER_STOPPING'
+  | 'BUNDLE_FAILED';
 
 export interface SessionErrorOptions {
   cause?: unknown;

@@ -54,7 +54,9 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   });
   const server = createServer((req, res) => {
     manager.attach(req, res).then(
-      (context) => route(req, res, context),
+      (context) => {
+        route(req, res, context);
+      },
       (error: unknown) => {
         res.statusCode = (error as { status?: number }).status ?? 500;
         res.end(JSON.stringify({ error: { code: (error as { code?: string }).code } }));
@@ -117,14 +119,19 @@ function route(req: IncomingMessage, res: ServerResponse, context: Context): voi
     res.setHeader('Content-Type', 'application/json');
     res.end(JSON.stringify(body));
   };
-  if (session === undefined) return reply(401, { error: 'no session' });
+  if (session === undefined) {
+    reply(401, { error: 'no session' });
+    return;
+  }
   if (action === 'set') session.set(name, JSON.parse(url.searchParams.get('v') ?? 'null'));
   if (action === 'incr') session.increment(name);
   if (action === 'fill') session.set(name, 'x'.repeat(Number(url.searchParams.get('bytes'))));
   if (action === 'logout') session.destroy();
   if (action === 'regenerate') session.regenerate();
   context.commit().then(
-    () => reply(200, { key: session.key, version: session.version, attrs: session.snapshot().attrs }),
+    () => {
+      reply(200, { key: session.key, version: session.version, attrs: session.snapshot().attrs });
+    },
     // Ending the response re-runs the commit, which fails again: the session layer's error answer.
     () => res.end(),
   );
@@ -132,7 +139,11 @@ function route(req: IncomingMessage, res: ServerResponse, context: Context): voi
 
 function closeServer(server: Server): Promise<void> {
   server.closeAllConnections();
-  return new Promise((resolve) => server.close(() => resolve()));
+  return new Promise((resolve) =>
+    server.close(() => {
+      resolve();
+    }),
+  );
 }
 
 /** A cookie-keeping client for the harness server. */

@@ -40,7 +40,9 @@ export function canConnect(port: number, host = '127.0.0.1'): Promise<true | und
       socket.destroy();
       resolve(true);
     });
-    socket.on('error', () => resolve(undefined));
+    socket.on('error', () => {
+      resolve(undefined);
+    });
   });
 }
 
