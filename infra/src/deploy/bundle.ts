@@ -3,7 +3,7 @@ import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { ROOT } from '../stack/state.js';
 import { BundleError } from './errors.js';
-import { bundleService, type ServiceBundle, type ServiceSpec } from './service.js';
+import { planService, writeService, type ServiceBundle, type ServiceSpec } from './service.js';
 import { readInstallScriptPolicy, readWorkspace } from './workspace.js';
 
 /** The two App Engine services. `default` first: App Engine deploys it before any other service. */
@@ -70,19 +70,18 @@ export function bundle(options: BundleOptions = {}): BundleResult {
   }
   const workspace = readWorkspace(root);
   const allowScripts = readInstallScriptPolicy(root);
-  mkdirSync(outDir, { recursive: true });
-  const services = SERVICES.map((spec) => {
-    log(`bundling ${spec.appDir} as service "${spec.service}" into ${join(outDir, spec.folder)}`);
-    return bundleService(root, workspace, spec, outDir, {
-      log,
-      ...(options.sourceMaps === undefined ? {} : { sourceMaps: options.sourceMaps }),
-      ...(allowScripts === undefined ? {} : { allowScripts }),
-    });
-  });
+  const sourceMaps = options.sourceMaps ?? false;
+  // Check both services before writing either: a failed run leaves no half-new bundle.
+  const plans = SERVICES.map((spec) => planService(root, workspace, spec, { sourceMaps }));
   for (const file of PLATFORM_FILES) {
     if (!existsSync(join(root, file))) throw new BundleError('files', `${join(root, file)} is missing`);
-    copyFileSync(join(root, file), join(outDir, file));
   }
+  mkdirSync(outDir, { recursive: true });
+  const services = plans.map((plan) => {
+    log(`bundling ${plan.spec.appDir} as service "${plan.spec.service}" into ${join(outDir, plan.spec.folder)}`);
+    return writeService(plan, outDir, { log, ...(allowScripts === undefined ? {} : { allowScripts }) });
+  });
+  for (const file of PLATFORM_FILES) copyFileSync(join(root, file), join(outDir, file));
   log(`copied ${PLATFORM_FILES.join(', ')} to ${outDir}`);
   return { outDir, services, deployCommands: deployCommands(outDir) };
 }

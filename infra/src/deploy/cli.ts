@@ -4,7 +4,9 @@ import { parseArgs } from 'node:util';
 import { bundle } from './bundle.js';
 import { BundleError } from './errors.js';
 
-const log = (line: string) => console.log(`[deploy] ${line}`);
+const log = (line: string): void => {
+  console.log(`[deploy] ${line}`);
+};
 
 const USAGE = `usage: npm run deploy:bundle -- [--out <dir>] [--no-build] [--source-maps]
   --out <dir>      where to write the bundles (default: .deploy in the repository)

@@ -54,13 +54,11 @@ export function collectRuntimeDependencies(appName: string, workspace: Workspace
   const used = new Set<string>();
   const wanted = new Map<string, Map<string, string[]>>();
   const visit = (name: string, pkg: WorkspacePackage): void => {
+    const children: [string, WorkspacePackage][] = [];
     for (const [dep, range] of Object.entries(pkg.manifest.dependencies ?? {})) {
       const local = workspace.get(dep);
       if (local !== undefined) {
-        if (!used.has(dep) && dep !== appName) {
-          used.add(dep);
-          visit(dep, local);
-        }
+        children.push([dep, local]);
       } else if (scope !== undefined && scopeOf(dep) === scope) {
         throw new BundleError(
           'workspace',
@@ -71,6 +69,11 @@ export function collectRuntimeDependencies(appName: string, workspace: Workspace
         ranges.set(range, [...(ranges.get(range) ?? []), pkg.dir]);
         wanted.set(dep, ranges);
       }
+    }
+    for (const [dep, local] of children) {
+      if (used.has(dep) || dep === appName) continue;
+      used.add(dep);
+      visit(dep, local);
     }
   };
   visit(appName, app);

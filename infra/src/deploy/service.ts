@@ -9,6 +9,7 @@ import {
   collectRuntimeDependencies,
   vendoredDir,
   vendoredManifest,
+  type BundleManifestOptions,
   type RuntimeDependencies,
   type Workspace,
   type WorkspacePackage,
@@ -35,11 +36,9 @@ export interface ServiceBundle extends RuntimeDependencies {
   readonly files: number;
 }
 
-export interface ServiceBundleOptions {
+export interface ServiceBundleOptions extends BundleManifestOptions {
   /** Copy `.js.map` files too. @defaultValue false */
   readonly sourceMaps?: boolean;
-  /** npm's install-script policy for the bundle's package.json. @defaultValue none */
-  readonly allowScripts?: Readonly<Record<string, boolean>>;
   /** Progress lines. @defaultValue silent */
   readonly log?: (line: string) => void;
 }
@@ -49,6 +48,16 @@ interface PackageFiles {
   readonly pkg: WorkspacePackage;
   /** Paths under dist/ to copy. */
   readonly dist: readonly string[];
+}
+
+/** Everything checked, nothing written yet. */
+export interface ServicePlan {
+  readonly spec: ServiceSpec;
+  readonly root: string;
+  readonly includes: readonly string[];
+  readonly app: PackageFiles;
+  readonly libs: readonly PackageFiles[];
+  readonly runtime: RuntimeDependencies;
 }
 
 function appPackage(workspace: Workspace, appDir: string): [string, WorkspacePackage] {
@@ -85,6 +94,41 @@ function checkImports(root: string, packages: readonly PackageFiles[]): void {
   }
 }
 
+/**
+ * Checks one service without writing anything: its app.yaml names the expected service and its
+ * includes exist, every package it uses is built, their dependency ranges agree, and their
+ * compiled code imports only what their package.json files declare.
+ */
+export function planService(
+  root: string,
+  workspace: Workspace,
+  spec: ServiceSpec,
+  options: { readonly sourceMaps?: boolean } = {},
+): ServicePlan {
+  const sourceMaps = options.sourceMaps ?? false;
+  const appYamlFile = join(root, spec.appYaml);
+  const appYaml = readAppYaml(appYamlFile);
+  if (appYaml.service !== spec.service) {
+    throw new BundleError('yaml', `${spec.appYaml} deploys service "${appYaml.service}", expected "${spec.service}"`);
+  }
+  for (const include of appYaml.includes) {
+    if (!existsSync(join(dirname(appYamlFile), include))) {
+      throw new BundleError('files', `${spec.appYaml} includes ${include}, which does not exist`);
+    }
+  }
+  const [appName, appPkg] = appPackage(workspace, spec.appDir);
+  const runtime = collectRuntimeDependencies(appName, workspace);
+  const app = packageFiles(root, appName, appPkg, sourceMaps);
+  if (!app.dist.includes('main.js')) throw new BundleError('files', `${spec.appDir}/dist/main.js is missing`);
+  const libs = runtime.workspacePackages.map((name) => {
+    const pkg = workspace.get(name);
+    if (pkg === undefined) throw new BundleError('workspace', `${name} vanished from the workspace`);
+    return packageFiles(root, name, pkg, sourceMaps);
+  });
+  checkImports(root, [app, ...libs]);
+  return { spec, root, includes: appYaml.includes, app, libs, runtime };
+}
+
 function copyDist(from: string, to: string, files: readonly string[]): void {
   for (const file of files) {
     mkdirSync(dirname(join(to, file)), { recursive: true });
@@ -103,60 +147,32 @@ function writeJson(file: string, value: unknown): void {
 }
 
 /**
- * Writes one deployable folder: app.yaml (and its includes), package.json with only the runtime
- * dependencies, the app's compiled dist/, and each workspace package it uses under `libs/`.
- * The folder is replaced if it exists.
+ * Writes one deployable folder, `<outDir>/<spec.folder>` (replaced if it exists): app.yaml and
+ * its includes, .gcloudignore, package.json with only the runtime dependencies, the app's
+ * compiled dist/, and each workspace package it uses under `libs/<name>/` (package.json + dist/).
  */
-export function bundleService(
-  root: string,
-  workspace: Workspace,
-  spec: ServiceSpec,
-  outDir: string,
-  options: ServiceBundleOptions = {},
-): ServiceBundle {
-  const log = options.log ?? (() => undefined);
-  const sourceMaps = options.sourceMaps ?? false;
-  const appYamlFile = join(root, spec.appYaml);
-  const appYaml = readAppYaml(appYamlFile);
-  if (appYaml.service !== spec.service) {
-    throw new BundleError('yaml', `${spec.appYaml} deploys service "${appYaml.service}", expected "${spec.service}"`);
-  }
-  const [appName, app] = appPackage(workspace, spec.appDir);
-  const runtime = collectRuntimeDependencies(appName, workspace);
-  const appFiles = packageFiles(root, appName, app, sourceMaps);
-  if (!appFiles.dist.includes('main.js')) throw new BundleError('files', `${spec.appDir}/dist/main.js is missing`);
-  const libs = runtime.workspacePackages.map((name) => {
-    const pkg = workspace.get(name);
-    if (pkg === undefined) throw new BundleError('workspace', `${name} vanished from the workspace`);
-    return packageFiles(root, name, pkg, sourceMaps);
-  });
-  checkImports(root, [appFiles, ...libs]);
-
+export function writeService(plan: ServicePlan, outDir: string, options: ServiceBundleOptions = {}): ServiceBundle {
+  const { spec, root, app, libs, runtime } = plan;
   const dir = join(outDir, spec.folder);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
+  const appYamlFile = join(root, spec.appYaml);
   copyFileSync(appYamlFile, join(dir, 'app.yaml'));
-  for (const include of appYaml.includes) {
-    const from = join(dirname(appYamlFile), include);
-    if (!existsSync(from)) throw new BundleError('files', `${spec.appYaml} includes ${include}, which does not exist`);
-    cpSync(from, join(dir, include), { recursive: true });
-  }
+  for (const include of plan.includes)
+    cpSync(join(dirname(appYamlFile), include), join(dir, include), { recursive: true });
   writeFileSync(join(dir, '.gcloudignore'), GCLOUDIGNORE);
-  writeJson(
-    join(dir, 'package.json'),
-    bundleManifest(app.manifest, runtime, options.allowScripts === undefined ? {} : { allowScripts: options.allowScripts }),
-  );
-  copyDist(join(root, spec.appDir, 'dist'), join(dir, 'dist'), appFiles.dist);
+  writeJson(join(dir, 'package.json'), bundleManifest(app.pkg.manifest, runtime, options));
+  copyDist(join(root, spec.appDir, 'dist'), join(dir, 'dist'), app.dist);
   for (const lib of libs) {
     const libDir = join(dir, vendoredDir(lib.name));
     writeJson(join(libDir, 'package.json'), vendoredManifest(lib.pkg.manifest));
     copyDist(join(root, lib.pkg.dir, 'dist'), join(libDir, 'dist'), lib.dist);
   }
-  const files =
-    3 + appYaml.includes.length + appFiles.dist.length + libs.reduce((n, lib) => n + 1 + lib.dist.length, 0);
-  log(
-    `${spec.folder}: ${files} files, ${libs.length} workspace packages (${runtime.workspacePackages.join(', ')}), ` +
-      `${Object.keys(runtime.dependencies).length} dependencies (${Object.keys(runtime.dependencies).join(', ')})`,
+  const files = 3 + plan.includes.length + app.dist.length + libs.reduce((n, lib) => n + 1 + lib.dist.length, 0);
+  const deps = Object.keys(runtime.dependencies);
+  options.log?.(
+    `${spec.folder}: ${files} files; workspace packages: ${runtime.workspacePackages.join(', ')}; ` +
+      `dependencies: ${deps.join(', ')}`,
   );
   return { service: spec.service, dir, files, ...runtime };
 }

@@ -1,6 +1,5 @@
 import { isSessionError } from '@gaesession/session';
-import { eventually, uniqueName } from '@gaesession/testkit';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { Cleanup, eventually, freePort, startPrivateMemcached, uniqueName } from '@gaesession/testkit';
 import { once } from 'node:events';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -11,25 +10,8 @@ import { MemjsCache } from './memjs-cache.js';
 // private memcached that is stopped and restarted. The shared memcached is never touched.
 
 const unavailable = (error: unknown): boolean => isSessionError(error, 'CACHE_UNAVAILABLE');
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-function track<T extends { close(): Promise<void> }>(thing: T): T {
-  cleanups.push(() => thing.close());
-  return thing;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  server.close();
-  await once(server, 'close');
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
+const cleanup = new Cleanup();
+afterEach(() => cleanup.run());
 
 async function timed<T>(work: Promise<T>): Promise<{ ms: number; result: T }> {
   const start = performance.now();
@@ -39,7 +21,7 @@ async function timed<T>(work: Promise<T>): Promise<{ ms: number; result: T }> {
 
 describe('MemjsCache when memcached is unreachable', () => {
   it('fails fast with CACHE_UNAVAILABLE on a port with nothing listening, keeping the cause', async () => {
-    const cache = track(new MemjsCache({ servers: `127.0.0.1:${await freePort()}`, keyPrefix: 'x:' }));
+    const cache = cleanup.track(new MemjsCache({ servers: `127.0.0.1:${await freePort()}`, keyPrefix: 'x:' }));
     const { ms, result: error } = await timed(cache.get('k').catch((e: unknown) => e));
     expect(unavailable(error)).toBe(true);
     expect((error as Error).cause).toMatchObject({ code: 'ECONNREFUSED' });
@@ -48,7 +30,7 @@ describe('MemjsCache when memcached is unreachable', () => {
   });
 
   it('checks keys and sizes before sending: those errors win over the outage', async () => {
-    const cache = track(new MemjsCache({ servers: `127.0.0.1:${await freePort()}` }));
+    const cache = cleanup.track(new MemjsCache({ servers: `127.0.0.1:${await freePort()}` }));
     await expect(cache.get('bad key')).rejects.toSatisfy((e) => isSessionError(e, 'CACHE_KEY_INVALID'));
     const big = Buffer.alloc(DEFAULT_MAX_VALUE_BYTES + 1);
     await expect(cache.add('k', big, 60)).rejects.toSatisfy((e) => isSessionError(e, 'SESSION_TOO_LARGE'));
@@ -92,8 +74,10 @@ async function silentServer(hangUp = false): Promise<{ port: number; received: (
 
 describe('MemjsCache when memcached never answers', () => {
   it('retries a get, then fails with CACHE_UNAVAILABLE within its timeouts', async () => {
-    const silent = track(await silentServer());
-    const cache = track(new MemjsCache({ servers: `127.0.0.1:${silent.port}`, timeoutSeconds: 0.2, retries: 2 }));
+    const silent = cleanup.track(await silentServer());
+    const cache = cleanup.track(
+      new MemjsCache({ servers: `127.0.0.1:${silent.port}`, timeoutSeconds: 0.2, retries: 2 }),
+    );
     const { ms, result: error } = await timed(cache.get('k').catch((e: unknown) => e));
     expect(unavailable(error)).toBe(true);
     expect(silent.received()).toBe(3);
@@ -101,8 +85,10 @@ describe('MemjsCache when memcached never answers', () => {
   });
 
   it('sends a cas or add once only: a resent cas would report conflict for its own write', async () => {
-    const silent = track(await silentServer());
-    const cache = track(new MemjsCache({ servers: `127.0.0.1:${silent.port}`, timeoutSeconds: 0.2, retries: 2 }));
+    const silent = cleanup.track(await silentServer());
+    const cache = cleanup.track(
+      new MemjsCache({ servers: `127.0.0.1:${silent.port}`, timeoutSeconds: 0.2, retries: 2 }),
+    );
     await expect(cache.cas('k', Buffer.from('v'), 60, 7n)).rejects.toSatisfy(unavailable);
     expect(silent.received()).toBe(1);
     await expect(cache.add('k', Buffer.from('v'), 60)).rejects.toSatisfy(unavailable);
@@ -110,8 +96,10 @@ describe('MemjsCache when memcached never answers', () => {
   });
 
   it('ends a call by its own deadline when the server hangs up without answering (memjs never calls back)', async () => {
-    const server = track(await silentServer(true));
-    const cache = track(new MemjsCache({ servers: `127.0.0.1:${server.port}`, timeoutSeconds: 0.2, retries: 1 }));
+    const server = cleanup.track(await silentServer(true));
+    const cache = cleanup.track(
+      new MemjsCache({ servers: `127.0.0.1:${server.port}`, timeoutSeconds: 0.2, retries: 1 }),
+    );
     const { ms, result: error } = await timed(cache.get('k').catch((e: unknown) => e));
     expect(unavailable(error)).toBe(true);
     expect(String((error as Error).cause)).toMatch(/no response within \d+ ms/);
@@ -120,40 +108,11 @@ describe('MemjsCache when memcached never answers', () => {
   });
 });
 
-/** A private memcached on `port`, ready for connections. */
-async function startMemcached(port: number): Promise<ChildProcess> {
-  const child = spawn('memcached', ['-p', String(port), '-U', '0', '-l', '127.0.0.1', '-m', '16', '-u', 'root'], {
-    stdio: 'ignore',
-  });
-  await eventually(() => canConnect(port), { timeoutMs: 5_000, what: `memcached on ${port}` });
-  return child;
-}
-
-function canConnect(port: number): Promise<true | undefined> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.on('error', () => {
-      resolve(undefined);
-    });
-  });
-}
-
-async function stopMemcached(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = once(child, 'exit');
-  child.kill('SIGKILL');
-  await exited;
-}
-
 describe('MemjsCache across a memcached restart', () => {
   it('fails with CACHE_UNAVAILABLE while memcached is down, settles every call in flight, and recovers', async () => {
-    const port = await freePort();
-    let server = await startMemcached(port);
-    cleanups.push(() => stopMemcached(server));
-    const cache = track(new MemjsCache({ servers: `127.0.0.1:${port}`, keyPrefix: `${uniqueName('restart')}:` }));
+    const server = await startPrivateMemcached();
+    cleanup.add(() => server.stop());
+    const cache = cleanup.track(new MemjsCache({ servers: server.address, keyPrefix: `${uniqueName('restart')}:` }));
 
     await cache.set('k', Buffer.from('before'), 60);
     const before = await cache.get('k');
@@ -163,7 +122,7 @@ describe('MemjsCache across a memcached restart', () => {
     const inFlight = Array.from({ length: 50 }, (_, i) =>
       i % 2 === 0 ? cache.get('k') : cache.cas('k', Buffer.from(`w${i}`), 60, before!.cas),
     );
-    await stopMemcached(server);
+    await server.stop();
     const { ms, result: settled } = await timed(Promise.allSettled(inFlight));
     expect(ms).toBeLessThan(3_000);
     for (const outcome of settled) {
@@ -173,7 +132,7 @@ describe('MemjsCache across a memcached restart', () => {
     await expect(cache.get('k')).rejects.toSatisfy(unavailable);
     await expect(cache.set('k', Buffer.from('down'), 60)).rejects.toSatisfy(unavailable);
 
-    server = await startMemcached(port);
+    await server.start();
     // memcached keeps nothing across a restart; the adapter reconnects on its own.
     const after = await eventually(
       async () => (await cache.add('k', Buffer.from('after'), 60).catch(() => false)) || undefined,
@@ -204,16 +163,15 @@ async function clientConnections(port: number): Promise<number> {
 
 describe('MemjsCache across a memcached stall', () => {
   it('fails with CACHE_UNAVAILABLE while memcached is frozen, recovers, and closes every socket it opened', async () => {
-    const port = await freePort();
-    const server = await startMemcached(port);
-    cleanups.push(() => stopMemcached(server));
-    const idle = await clientConnections(port);
-    const cache = new MemjsCache({ servers: `127.0.0.1:${port}`, timeoutSeconds: 0.2, keyPrefix: 'stall:' });
+    const server = await startPrivateMemcached();
+    cleanup.add(() => server.stop());
+    const idle = await clientConnections(server.port);
+    const cache = new MemjsCache({ servers: server.address, timeoutSeconds: 0.2, keyPrefix: 'stall:' });
     await cache.set('k', Buffer.from('v'), 60);
 
-    server.kill('SIGSTOP');
+    server.freeze();
     const { ms, result: frozen } = await timed(Promise.allSettled([cache.get('k'), cache.get('k')]));
-    server.kill('SIGCONT');
+    server.thaw();
     expect(frozen.every((outcome) => outcome.status === 'rejected' && unavailable(outcome.reason))).toBe(true);
     expect(ms).toBeLessThan(2_000);
 
@@ -230,7 +188,7 @@ describe('MemjsCache across a memcached stall', () => {
     ]);
 
     await cache.close();
-    const after = await eventually(async () => ((await clientConnections(port)) === idle ? idle : undefined), {
+    const after = await eventually(async () => ((await clientConnections(server.port)) === idle ? idle : undefined), {
       timeoutMs: 3_000,
       what: 'memcached to see every cache connection closed',
     });

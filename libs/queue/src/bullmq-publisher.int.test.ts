@@ -1,41 +1,22 @@
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
-import { eventFromWrite, MAX_TASK_BYTES, type SessionEvent } from '@gaesession/events';
-import { eventually, services, uniqueName } from '@gaesession/testkit';
+import { MAX_TASK_BYTES } from '@gaesession/events';
+import { Cleanup, eventually, freePort, services, uniqueName } from '@gaesession/testkit';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { consumeEvents, type Consumer, type ReceivedEvents } from './bullmq-consumer.js';
 import { BullMQPublisher, EVENT_JOB_NAME, type BullMQPublisherOptions } from './bullmq-publisher.js';
 import { jobIdOf } from './job-id.js';
+import { sampleEvent } from './queue.fixture.js';
 
-function sampleEvent(attrs: Record<string, string> = {}): SessionEvent {
-  const key = randomBytes(32).toString('base64url');
-  const now = Date.now();
-  const record = { key, version: 1, created: now, accessed: now, timeout: 60_000, constants: {}, attrs };
-  return eventFromWrite({ kind: 'create', baseVersion: 0, record, ops: [] });
-}
-
-/** A port nothing listens on. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
-
-const cleanups: (() => Promise<unknown>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const cleanup = new Cleanup();
+afterEach(() => cleanup.run());
 
 /** A fresh queue name, with an admin handle that obliterates the queue after the test. */
 function testQueue(label: string): { queueName: string; admin: Queue } {
   const queueName = uniqueName(label);
   const admin = new Queue(queueName, { connection: services.redis });
-  cleanups.push(async () => {
+  cleanup.add(async () => {
     await admin.obliterate({ force: true });
     await admin.close();
   });
@@ -43,15 +24,11 @@ function testQueue(label: string): { queueName: string; admin: Queue } {
 }
 
 function publisher(options: BullMQPublisherOptions): BullMQPublisher {
-  const created = new BullMQPublisher(options);
-  cleanups.push(() => created.close());
-  return created;
+  return cleanup.track(new BullMQPublisher(options));
 }
 
 async function consumer(queueName: string, handler: (received: ReceivedEvents) => Promise<void>): Promise<Consumer> {
-  const created = await consumeEvents({ connection: services.redis, queueName }, handler);
-  cleanups.push(() => created.close());
-  return created;
+  return cleanup.track(await consumeEvents({ connection: services.redis, queueName }, handler));
 }
 
 describe('BullMQPublisher with consumeEvents', () => {
@@ -181,9 +158,8 @@ describe('BullMQPublisher with consumeEvents', () => {
   it('recovers when the connection it was built on comes back', async () => {
     const { queueName, admin } = testQueue('rebuilt');
     const client = new Redis({ ...services.redis, lazyConnect: true, enableOfflineQueue: false });
-    cleanups.push(() => {
+    cleanup.add(() => {
       client.disconnect();
-      return Promise.resolve();
     });
     client.disconnect(); // BullMQ sets its queue up on a closed client, and that setup fails
     const sender = publisher({ connection: client, queueName });

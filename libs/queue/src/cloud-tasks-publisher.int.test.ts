@@ -1,28 +1,13 @@
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer, type Socket } from 'node:net';
 import { credentials } from '@grpc/grpc-js';
-import { eventFromWrite, type SessionEvent } from '@gaesession/events';
+import { freePort } from '@gaesession/testkit';
 import { describe, expect, it } from 'vitest';
 import { CloudTasksPublisher } from './cloud-tasks-publisher.js';
-
-function sampleEvent(): SessionEvent {
-  const key = randomBytes(32).toString('base64url');
-  const now = Date.now();
-  const record = { key, version: 1, created: now, accessed: now, timeout: 60_000, constants: {}, attrs: {} };
-  return eventFromWrite({ kind: 'create', baseVersion: 0, record, ops: [] });
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
+import { sampleEvent } from './queue.fixture.js';
 
 function publisherAt(port: number): CloudTasksPublisher {
   return new CloudTasksPublisher({

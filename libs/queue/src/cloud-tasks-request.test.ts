@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { decodeEvents, eventFromWrite, MAX_TASK_BYTES, type SessionEvent } from '@gaesession/events';
+import { decodeEvents, MAX_TASK_BYTES } from '@gaesession/events';
 import { describe, expect, it } from 'vitest';
 import {
   packEvents,
@@ -10,13 +10,7 @@ import {
   taskRequests,
   type TaskTarget,
 } from './cloud-tasks-request.js';
-
-function sampleEvent(attrs: Record<string, string> = {}, version = 1): SessionEvent {
-  const key = randomBytes(32).toString('base64url');
-  const now = Date.now();
-  const record = { key, version, created: now, accessed: now, timeout: 60_000, constants: {}, attrs };
-  return eventFromWrite({ kind: 'create', baseVersion: version - 1, record, ops: [] });
-}
+import { sampleEvent } from './queue.fixture.js';
 
 /** Attributes that gzip cannot shrink much: about `bytes` of random base64. */
 function noise(bytes: number): Record<string, string> {

@@ -1,17 +1,9 @@
-import { randomBytes } from 'node:crypto';
-import { eventFromWrite, type SessionEvent } from '@gaesession/events';
 import { services, uniqueName } from '@gaesession/testkit';
 import { Queue } from 'bullmq';
 import { describe, expect, it } from 'vitest';
 import { BullMQPublisher } from './bullmq-publisher.js';
 import { GroupingPublisher } from './grouping-publisher.js';
-
-function sampleEvent(): SessionEvent {
-  const key = randomBytes(32).toString('base64url');
-  const now = Date.now();
-  const record = { key, version: 1, created: now, accessed: now, timeout: 60_000, constants: {}, attrs: {} };
-  return eventFromWrite({ kind: 'create', baseVersion: 0, record, ops: [] });
-}
+import { sampleEvent } from './queue.fixture.js';
 
 describe('GroupingPublisher over BullMQPublisher', () => {
   it('turns 200 concurrent publishes into a few addBulk calls, and every job arrives', async () => {
@@ -32,7 +24,7 @@ describe('GroupingPublisher over BullMQPublisher', () => {
     );
     const admin = new Queue(queueName, { connection: services.redis });
     try {
-      const events = Array.from({ length: 200 }, sampleEvent);
+      const events = Array.from({ length: 200 }, () => sampleEvent());
       await Promise.all(events.map((event) => grouping.publish([event])));
 
       expect(batches.reduce((sum, size) => sum + size, 0)).toBe(200);

@@ -1,16 +1,9 @@
-import { randomBytes } from 'node:crypto';
-import { eventFromWrite, type SessionEvent } from '@gaesession/events';
+import type { SessionEvent } from '@gaesession/events';
 import { describe, expect, it } from 'vitest';
 import { QueueUnavailableError } from './errors.js';
 import { GroupingPublisher } from './grouping-publisher.js';
 import type { EventPublisher } from './publisher.js';
-
-function sampleEvent(): SessionEvent {
-  const key = randomBytes(32).toString('base64url');
-  const now = Date.now();
-  const record = { key, version: 1, created: now, accessed: now, timeout: 60_000, constants: {}, attrs: {} };
-  return eventFromWrite({ kind: 'create', baseVersion: 0, record, ops: [] });
-}
+import { sampleEvent } from './queue.fixture.js';
 
 /** An in-process publisher whose publishes stay in flight until the test settles them. */
 class ManualPublisher implements EventPublisher {
@@ -81,7 +74,7 @@ describe('GroupingPublisher', () => {
     const inner = new ManualPublisher();
     const grouping = new GroupingPublisher(inner, { maxBatch: 3 });
     void grouping.publish([sampleEvent()]);
-    for (const size of [2, 1, 5, 1]) void grouping.publish(Array.from({ length: size }, sampleEvent));
+    for (const size of [2, 1, 5, 1]) void grouping.publish(Array.from({ length: size }, () => sampleEvent()));
     for (let index = 0; index < 4; index += 1) await inner.settle(index);
     expect(inner.calls.map((call) => call.events.length)).toEqual([1, 3, 5, 1]);
   });

@@ -1,7 +1,6 @@
-import { services, uniqueName } from '@gaesession/testkit';
+import { eventually, services, uniqueName } from '@gaesession/testkit';
 import { Queue } from 'bullmq';
 import { describe, expect, it } from 'vitest';
-import { eventually } from '@gaesession/testkit';
 import { scheduleRepeatingJob } from './repeating-job.js';
 
 describe('scheduleRepeatingJob', () => {

@@ -2,56 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { commitSession } from './commit.js';
 import { isSessionError, SessionConflictError, SessionGoneError } from './errors.js';
 import { MemoryStore } from './memory-store.js';
-import type { SessionRecord } from './record.js';
+import { created, RecordingStore, rejection, reload } from './session.fixture.js';
 import { Session, tokenOf } from './session.js';
-import type { SessionStore, SessionWrite, WriteResult } from './store.js';
-import { sessionKey } from './token.js';
-
-/** A store that records every call before passing it to a MemoryStore. */
-class RecordingStore implements SessionStore {
-  readonly inner: MemoryStore;
-  readonly writes: SessionWrite[] = [];
-  readonly destroys: { key: string; baseVersion: number | undefined }[] = [];
-
-  constructor(inner = new MemoryStore()) {
-    this.inner = inner;
-  }
-  load(key: string): Promise<SessionRecord | undefined> {
-    return this.inner.load(key);
-  }
-  write(write: SessionWrite): Promise<WriteResult> {
-    this.writes.push(write);
-    return this.inner.write(write);
-  }
-  destroy(key: string, baseVersion?: number): Promise<WriteResult> {
-    this.destroys.push({ key, baseVersion });
-    return this.inner.destroy(key, baseVersion);
-  }
-}
-
-/** A fresh Session object over what the store holds now, as a new request would load it. */
-async function reload(store: SessionStore, session: Session): Promise<Session> {
-  const token = tokenOf(session);
-  const record = await store.load(sessionKey(token));
-  if (record === undefined) throw new Error('session not in store');
-  return Session.fromRecord(token, record);
-}
-
-async function created(store: SessionStore, setup: (session: Session) => void = () => undefined) {
-  const session = Session.create({ constants: { user: 'u1' } });
-  setup(session);
-  await commitSession(store, session);
-  return session;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a rejection');
-}
+import type { SessionStore } from './store.js';
 
 describe('commitSession: create and update', () => {
   it('creates a new session at version 1 with its ops', async () => {

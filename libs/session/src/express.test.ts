@@ -1,42 +1,19 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sessionMiddleware, type SessionRequest } from './express.js';
 import { SessionManager } from './http.js';
-import { MemoryStore } from './memory-store.js';
-import type { SessionRecord } from './record.js';
-import type { SessionStore, SessionWrite, WriteResult } from './store.js';
+import { closeServers, listen, RecordingStore, requester } from './session.fixture.js';
 
 // Express itself cannot be loaded under this repo's vitest config (it runs Node with
 // `--conditions import`, so Express 5's router gets is-promise's ESM build from require()). The
 // middleware is connect-style, so a plain node:http chain exercises exactly what Express would call.
 
-class CountingStore implements SessionStore {
-  readonly inner = new MemoryStore();
-  writes = 0;
-  failLoads = false;
-
-  load(key: string): Promise<SessionRecord | undefined> {
-    return this.failLoads ? Promise.reject(new Error('load failed')) : this.inner.load(key);
-  }
-  write(write: SessionWrite): Promise<WriteResult> {
-    this.writes++;
-    return this.inner.write(write);
-  }
-  destroy(key: string, baseVersion?: number): Promise<WriteResult> {
-    return this.inner.destroy(key, baseVersion);
-  }
-}
-
 type Request = IncomingMessage & SessionRequest;
 
-const closers: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  await Promise.all(closers.splice(0).map((close) => close()));
-});
+afterEach(closeServers);
 
 async function start(useManager = false) {
-  const store = new CountingStore();
+  const store = new RecordingStore();
   const options = { store, cookie: { allowHttp: true } };
   const middleware = sessionMiddleware(useManager ? new SessionManager(options) : options);
   const json = (res: ServerResponse, status: number, body: unknown) => {
@@ -70,20 +47,7 @@ async function start(useManager = false) {
       void routes[req.url ?? '']?.(req as Request, res);
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  closers.push(
-    () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => {
-          resolve();
-        });
-      }),
-  );
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const call = (path: string, cookie?: string) =>
-    fetch(url + path, cookie === undefined ? {} : { headers: { cookie } });
-  return { store, call };
+  return { store, call: requester(await listen(server)) };
 }
 
 describe('sessionMiddleware', () => {
@@ -103,11 +67,11 @@ describe('sessionMiddleware', () => {
       const me = await call('/me', cookie);
       expect(await me.json()).toEqual({ user: 'ann', hits });
     }
-    const writes = store.writes;
+    const writes = store.writes.length;
     const saved = await call('/save', cookie);
     expect(await saved.json()).toEqual({ stored: { hits: 2, saved: true } });
     // saveSession wrote once; the end of the response found nothing left to write.
-    expect(store.writes).toBe(writes + 1);
+    expect(store.writes).toHaveLength(writes + 1);
   });
 
   it('accepts a ready SessionManager', async () => {
@@ -119,7 +83,7 @@ describe('sessionMiddleware', () => {
   it('passes a failed load to next(error)', async () => {
     const { store, call } = await start();
     const cookie = (await call('/login')).headers.getSetCookie()[0]!.split(';')[0]!;
-    store.failLoads = true;
+    store.failLoads = new Error('load failed');
     const response = await call('/me', cookie);
     expect(response.status).toBe(500);
     expect(await response.json()).toEqual({ handled: 'load failed' });

@@ -1,59 +1,22 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SessionGoneError } from './errors.js';
 import { SessionManager, type RequestSession, type SessionManagerOptions } from './http.js';
-import { MemoryStore } from './memory-store.js';
-import type { SessionRecord } from './record.js';
-import type { SessionStore, SessionWrite, WriteResult } from './store.js';
+import { closeServers, listen, RecordingStore, requester } from './session.fixture.js';
 import { newToken, sessionKey } from './token.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse, context: RequestSession) => void | Promise<void>;
 
-/** A MemoryStore that records writes and can be told to fail. */
-class TestStore implements SessionStore {
-  readonly inner = new MemoryStore();
-  writes: SessionWrite[] = [];
-  destroys = 0;
-  failWith: Error | undefined;
-
-  load(key: string): Promise<SessionRecord | undefined> {
-    return this.inner.load(key);
-  }
-  async write(write: SessionWrite): Promise<WriteResult> {
-    await new Promise((resolve) => setTimeout(resolve, 1)); // a real store answers later
-    if (this.failWith !== undefined) throw this.failWith;
-    this.writes.push(write);
-    return this.inner.write(write);
-  }
-  async destroy(key: string, baseVersion?: number): Promise<WriteResult> {
-    if (this.failWith !== undefined) throw this.failWith;
-    this.destroys++;
-    return this.inner.destroy(key, baseVersion);
-  }
-}
-
-const closers: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  await Promise.all(closers.splice(0).map((close) => close()));
-});
+afterEach(closeServers);
 
 /** A real node:http server on 127.0.0.1 whose every request gets `handler` after attach(). */
 async function serve(handler: Handler, options: Partial<SessionManagerOptions> = {}) {
-  const store = new TestStore();
+  const store = new RecordingStore({ writeDelayMs: 1 });
   const manager = new SessionManager({ store, ...options });
   const server = createServer((req, res) => {
     void manager.attach(req, res).then((context) => handler(req, res, context));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  closers.push(async () => {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-  });
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const request = (path: string, cookie?: string) =>
-    fetch(url + path, cookie === undefined ? {} : { headers: { cookie } });
-  return { store, request };
+  return { store, request: requester(await listen(server)) };
 }
 
 /** The Set-Cookie values of a response. */
@@ -178,7 +141,7 @@ describe('SessionManager over node:http', () => {
     const logout = await request('/logout', cookie);
     expect(logout.status).toBe(200);
     expect(setCookies(logout)).toEqual([expect.stringMatching(/^sessid=; .*Max-Age=0/)]);
-    expect(store.destroys).toBe(1);
+    expect(store.destroys).toHaveLength(1);
     const after = await request('/visit', cookie);
     expect((await body(after)).session).toBeNull();
     expect(setCookies(after)[0]).toMatch(/Max-Age=0/);

@@ -1,12 +1,9 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { holdResponseUntilCommitted, type ResponseHooks } from './response.js';
+import { closeServers, listen } from './session.fixture.js';
 
-const closers: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  await Promise.all(closers.splice(0).map((close) => close()));
-});
+afterEach(closeServers);
 
 interface Gate {
   readonly hooks: ResponseHooks;
@@ -66,17 +63,7 @@ async function serve(
     onGate?.(g);
     handler(req, res, g);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  closers.push(
-    () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => {
-          resolve();
-        });
-      }),
-  );
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const url = await listen(server);
   return (path = '/') => fetch(url + path);
 }
 
@@ -145,17 +132,7 @@ describe('holdResponseUntilCommitted', () => {
       res.end('ok');
       g.fail(new Error('store down'));
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    closers.push(
-      () =>
-        new Promise<void>((resolve) => {
-          server.closeAllConnections();
-          server.close(() => {
-            resolve();
-          });
-        }),
-    );
-    await expect(fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`)).rejects.toThrow();
+    await expect(fetch(`${await listen(server)}/`)).rejects.toThrow();
   });
 
   it('keeps its cookie when writeHead brings its own Set-Cookie, as an object or an array', async () => {

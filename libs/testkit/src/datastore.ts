@@ -20,6 +20,14 @@ function keyOf(entity: unknown): Key {
   return (entity as Record<symbol, Key>)[Datastore.KEY] as Key;
 }
 
+/** Deletes every entity of `namespace`, of every kind, 500 keys a call (Datastore's limit). */
+export async function clearNamespace(datastore: Datastore, namespace: string): Promise<void> {
+  const [entities] = await datastore.runQuery(datastore.createQuery(namespace, []).select('__key__'));
+  const keys: Key[] = (entities as unknown[]).map(keyOf);
+  const chunks = Array.from({ length: Math.ceil(keys.length / 500) }, (_, i) => keys.slice(i * 500, i * 500 + 500));
+  await Promise.all(chunks.map((chunk) => datastore.delete(chunk)));
+}
+
 /** A Datastore client on the emulator with a namespace of its own, cleaned up by `close()`. */
 export function testDatastore(label: string): TestDatastore {
   const datastore = datastoreClient();
@@ -33,10 +41,7 @@ export function testDatastore(label: string): TestDatastore {
       return new Map(found.map((entity) => [keyOf(entity).name ?? '', { ...(entity as Record<string, unknown>) }]));
     },
     async close() {
-      const [entities] = await datastore.runQuery(datastore.createQuery(namespace, []).select('__key__'));
-      const keys: Key[] = (entities as unknown[]).map(keyOf);
-      const chunks = Array.from({ length: Math.ceil(keys.length / 500) }, (_, i) => keys.slice(i * 500, i * 500 + 500));
-      await Promise.all(chunks.map((chunk) => datastore.delete(chunk)));
+      await clearNamespace(datastore, namespace);
       await closeDatastore(datastore);
     },
   };

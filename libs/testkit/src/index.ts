@@ -1,5 +1,6 @@
 export { closeDatastore } from '@gaesession/persistence';
-export { datastoreClient, testDatastore, type TestDatastore } from './datastore.js';
+export { Cleanup, type Closable } from './cleanup.js';
+export { clearNamespace, datastoreClient, testDatastore, type TestDatastore } from './datastore.js';
 export { eventually } from './eventually.js';
 export { services, uniqueName } from './services.js';
 export {

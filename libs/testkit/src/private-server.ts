@@ -18,6 +18,10 @@ export interface PrivateServer {
   stop(signal?: NodeJS.Signals): Promise<void>;
   /** Starts it again on the same port (and, for Redis with AOF, the same data directory). */
   start(): Promise<void>;
+  /** Suspends the process (SIGSTOP): its sockets stay open but nothing answers, a stall. */
+  freeze(): void;
+  /** Resumes a frozen process (SIGCONT). */
+  thaw(): void;
 }
 
 const live = new Set<ChildProcess>();
@@ -73,6 +77,12 @@ async function privateServer(
       const exited = new Promise((resolve) => running.once('exit', resolve));
       running.kill(signal);
       await exited;
+    },
+    freeze() {
+      if (server.running) child?.kill('SIGSTOP');
+    },
+    thaw() {
+      if (server.running) child?.kill('SIGCONT');
     },
   };
   await server.start();

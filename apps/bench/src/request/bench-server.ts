@@ -1,0 +1,174 @@
+import { resolve } from 'node:path';
+import { MINIMAL_WORKER_ENTRY, WORKER_ENTRY, type ServerSpec } from './catalogue.js';
+import { startChild, type RunningChild } from './child.js';
+import { removeLeftovers } from './cleanup.js';
+import { measureCpu } from './cpu.js';
+import type { RunContext } from './environment.js';
+import { counterTotal, drive, login, refreshCookies, waitUntilDurable, type Route } from './load.js';
+import type { BenchOptions } from './options.js';
+import type { RunStats, ServerResult, WorkerKind } from './report.js';
+
+export type Log = (line: string) => void;
+
+/** The line `serve()` prints once a server listens. */
+const LISTENING = /^\{"listening":(\d+)\}$/;
+/** The worker's JSON log line once it consumes the queue. */
+const WORKER_STARTED = /"message":"worker started"/;
+
+/** Stops and cleans up the server being measured, if any (for Ctrl-C). */
+let teardownInFlight: (() => Promise<void>) | undefined;
+
+/** On Ctrl-C: stops the children of the server being measured and deletes what it left. */
+export async function interruptRun(): Promise<void> {
+  await teardownInFlight?.();
+}
+
+function profileFlags(options: BenchOptions, name: string): string[] {
+  if (options.cpuProfDir === undefined) return [];
+  return ['--cpu-prof', `--cpu-prof-dir=${resolve(options.cpuProfDir)}`, `--cpu-prof-name=${name}.cpuprofile`];
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Benchmarks one server: starts it (and the worker beside a gaesession server), logs in, measures
+ * (see {@link measure}), stops everything it started and deletes what the server left in the
+ * shared services. Never throws: a server that fails is reported with its error.
+ */
+export async function benchServer(
+  spec: ServerSpec,
+  options: BenchOptions,
+  ctx: RunContext,
+  log: Log,
+): Promise<ServerResult> {
+  const env = spec.env(ctx);
+  let worker: { child: RunningChild; kind: WorkerKind } | undefined;
+  let server: RunningChild | undefined;
+  let cookies: string[] = [];
+  const teardown = async () => {
+    await stopChild(server, log);
+    await stopChild(worker?.child, log);
+    await removeLeftovers(ctx.services, spec.leftovers(ctx, cookies)).then(
+      () => {
+        log(`${spec.label}: stopped, cleaned up`);
+      },
+      (error: unknown) => {
+        log(`${spec.label}: ${messageOf(error)}`);
+      },
+    );
+  };
+  teardownInFlight = teardown;
+  try {
+    if (spec.worker) worker = await startWorker(spec, env, options, log);
+    server = await startChild({
+      name: spec.id,
+      entry: spec.entry,
+      env,
+      nodeFlags: profileFlags(options, `${spec.id}-server`),
+      ready: LISTENING,
+    });
+    const baseUrl = `http://127.0.0.1:${server.ready[1] ?? ''}`;
+    log(`${spec.label}: listening on ${baseUrl}${worker === undefined ? '' : `, ${worker.kind} worker running`}`);
+    cookies = await login(baseUrl, options.sessions);
+    const measured = await measure(
+      spec,
+      options,
+      { baseUrl, cookies, serverPid: server.pid, worker: worker?.child },
+      log,
+    );
+    return { id: spec.id, label: spec.label, ...measured, ...(worker === undefined ? {} : { worker: worker.kind }) };
+  } catch (error) {
+    log(`${spec.label}: FAILED: ${messageOf(error)}`);
+    return { id: spec.id, label: spec.label, error: messageOf(error).split('\n', 1)[0] ?? '' };
+  } finally {
+    teardownInFlight = undefined;
+    await teardown();
+    if (options.cpuProfDir !== undefined) log(`${spec.label}: CPU profiles in ${resolve(options.cpuProfDir)}`);
+  }
+}
+
+interface Target {
+  readonly baseUrl: string;
+  readonly cookies: readonly string[];
+  readonly serverPid: number;
+  readonly worker: RunningChild | undefined;
+}
+
+/**
+ * Warm-up, then a read run and a write run. With a worker, each measured run starts with the
+ * queue drained (the warm-up's events are not the reads' burden), and the time the worker takes
+ * to persist the write run's last events is measured too.
+ */
+async function measure(
+  spec: ServerSpec,
+  options: BenchOptions,
+  target: Target,
+  log: Log,
+): Promise<Pick<ServerResult, 'read' | 'write' | 'drain' | 'lostWrites'>> {
+  const { baseUrl, worker } = target;
+  let cookies = target.cookies;
+  const run = async (route: Route, duration: number): Promise<RunStats> => {
+    const stop = measureCpu(target.serverPid, worker?.pid);
+    const stats = await drive({ baseUrl, route, cookies, duration, connections: options.connections });
+    const cpu = stop();
+    return cpu === undefined ? stats : { ...stats, cpu };
+  };
+  log(`${spec.label}: warm-up, ${options.warmup} s of reads and writes`);
+  await run('mixed', options.warmup);
+  if (worker !== undefined && (await waitUntilDurable(baseUrl, cookies)) === undefined) {
+    throw new Error('the worker did not persist the warm-up writes within 120 s');
+  }
+  if (spec.sessions) cookies = await refreshCookies(baseUrl, cookies);
+  log(`${spec.label}: reads, ${options.duration} s`);
+  const read = await run('read', options.duration);
+  log(`${spec.label}: ${read.requestsPerSec.toFixed(0)} reads/s, ${read.failures} failed`);
+  const before = spec.sessions ? await counterTotal(baseUrl, cookies) : 0;
+  log(`${spec.label}: writes, ${options.duration} s`);
+  const write = await run('write', options.duration);
+  // Writes still in flight when the run ends count on the server but not in autocannon: the
+  // count is a lower bound, short by at most `connections`.
+  const lostWrites = spec.sessions
+    ? Math.max(0, write.succeeded - ((await counterTotal(baseUrl, cookies)) - before))
+    : undefined;
+  const lostNote = lostWrites === undefined ? '' : `, ${lostWrites} lost`;
+  log(`${spec.label}: ${write.requestsPerSec.toFixed(0)} writes/s, ${write.failures} failed${lostNote}`);
+  const counted = lostWrites === undefined ? {} : { lostWrites };
+  if (worker === undefined) return { read, write, ...counted };
+  log(`${spec.label}: waiting for the worker to persist the last writes`);
+  const drain = (await waitUntilDurable(baseUrl, cookies)) ?? 'timeout';
+  const drained = drain === 'timeout' ? 'the queue did not drain' : `drained in ${(drain / 1000).toFixed(1)} s`;
+  log(`${spec.label}: ${drained}`);
+  return { read, write, drain, ...counted };
+}
+
+/** The worker app; if it does not start (it is being built), the bench's minimal consumer. */
+async function startWorker(
+  spec: ServerSpec,
+  env: Record<string, string>,
+  options: BenchOptions,
+  log: Log,
+): Promise<{ child: RunningChild; kind: WorkerKind }> {
+  const start = (entry: string) =>
+    startChild({
+      name: `${spec.id} worker`,
+      entry,
+      env,
+      nodeFlags: profileFlags(options, `${spec.id}-worker`),
+      ready: WORKER_STARTED,
+    });
+  try {
+    return { child: await start(WORKER_ENTRY), kind: 'app' };
+  } catch (error) {
+    log(`${spec.label}: ${messageOf(error)}`);
+    log(`${spec.label}: falling back to the minimal consumer (${MINIMAL_WORKER_ENTRY})`);
+    return { child: await start(MINIMAL_WORKER_ENTRY), kind: 'minimal' };
+  }
+}
+
+async function stopChild(child: RunningChild | undefined, log: Log): Promise<void> {
+  if (child === undefined) return;
+  const code = await child.stop();
+  if (code !== 0) log(`${child.name} exited with ${code}:\n${child.tail()}`);
+}

@@ -1,0 +1,67 @@
+import { readFileSync } from 'node:fs';
+
+/** Linux clock ticks per second (USER_HZ), the unit of /proc CPU times. */
+const TICKS_PER_SECOND = 100;
+
+/** CPU seconds (user + system) a process has used, from /proc; undefined off Linux or once it is gone. */
+export function processCpuSeconds(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name, which is parenthesised and may contain spaces.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Busy and total CPU seconds of the whole machine, all cores, from /proc/stat. */
+export function machineCpuSeconds(): { busy: number; total: number } | undefined {
+  try {
+    const line = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0] ?? '';
+    const ticks = line.trim().split(/\s+/).slice(1).map(Number);
+    const total = ticks.reduce((sum, value) => sum + value, 0);
+    // idle and iowait
+    const idle = (ticks[3] ?? 0) + (ticks[4] ?? 0);
+    return { busy: (total - idle) / TICKS_PER_SECOND, total: total / TICKS_PER_SECOND };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Where the CPU went during one run, in % of one core (so 2 busy cores = 200 %). */
+export interface CpuShare {
+  readonly server: number;
+  /** The gaesession worker, when one ran. */
+  readonly worker?: number;
+  /** This process: autocannon. */
+  readonly loadGenerator: number;
+  /** Everything else that ran meanwhile: Redis, memcached, the emulator, other users of the machine. */
+  readonly rest: number;
+}
+
+/** Starts measuring; the returned function ends the measurement. */
+export function measureCpu(serverPid: number, workerPid: number | undefined): () => CpuShare | undefined {
+  const started = performance.now();
+  const server = processCpuSeconds(serverPid);
+  const worker = workerPid === undefined ? undefined : processCpuSeconds(workerPid);
+  const self = process.cpuUsage();
+  const machine = machineCpuSeconds();
+  return () => {
+    const seconds = (performance.now() - started) / 1000;
+    const serverNow = processCpuSeconds(serverPid);
+    const workerNow = workerPid === undefined ? undefined : processCpuSeconds(workerPid);
+    const machineNow = machineCpuSeconds();
+    if (server === undefined || serverNow === undefined || machine === undefined || machineNow === undefined) {
+      return undefined;
+    }
+    const selfUsage = process.cpuUsage(self);
+    const percent = (cpuSeconds: number) => (100 * cpuSeconds) / seconds;
+    const serverShare = percent(serverNow - server);
+    const workerShare = worker === undefined || workerNow === undefined ? undefined : percent(workerNow - worker);
+    const loadGenerator = percent((selfUsage.user + selfUsage.system) / 1e6);
+    const busy = percent(machineNow.busy - machine.busy);
+    const rest = Math.max(0, busy - serverShare - (workerShare ?? 0) - loadGenerator);
+    return { server: serverShare, ...(workerShare === undefined ? {} : { worker: workerShare }), loadGenerator, rest };
+  };
+}

@@ -1,0 +1,93 @@
+// The request-path benchmark: gaesession beside express-session and its stores, as ratios.
+// Run: `tsx apps/bench/src/request/main.ts [--duration 10] [--connections 50] [--only a,b]`.
+import { cpus, loadavg } from 'node:os';
+import { CATALOGUE } from './catalogue.js';
+import { benchServer, interruptRun } from './bench-server.js';
+import { killAllChildren } from './child.js';
+import { checkServices, newRunContext } from './environment.js';
+import { parseOptions, USAGE, UsageError, type BenchOptions } from './options.js';
+import { formatCpuTable, formatTable, problems, type ServerResult } from './report.js';
+import { checkTargets, formatCheck, groupEnqueueLine } from './targets.js';
+
+const log = (line: string) => {
+  console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}`);
+};
+
+function machine(): string {
+  const [model] = cpus().map((cpu) => cpu.model.trim());
+  return `${cpus().length} cores (${model ?? 'unknown CPU'}), Node.js ${process.version}, ${process.platform}/${process.arch}`;
+}
+
+/** When the run started, and the machine's 1-minute load average then (others share it). */
+interface Start {
+  readonly date: Date;
+  readonly load: number;
+}
+
+function summary(options: BenchOptions, results: readonly ServerResult[], start: Start): string {
+  const checks = checkTargets(results);
+  const group = groupEnqueueLine(results);
+  const sessions = options.sessions === 1 ? 'every request on one session' : `spread over ${options.sessions} sessions`;
+  return [
+    `## Request path: ${start.date.toISOString()}`,
+    `machine: ${machine()}; 1-minute load average at the start ${start.load.toFixed(2)}`,
+    `load: autocannon in the bench process, ${options.connections} connections, ${options.duration} s per run ` +
+      `after ${options.warmup} s of warm-up; ${sessions}`,
+    '',
+    formatTable(results),
+    '',
+    `CPU during each run, % of one core (this machine has ${cpus().length * 100} %):`,
+    '',
+    formatCpuTable(results),
+    '',
+    ...checks.map(formatCheck),
+    ...(group === undefined ? [] : [group]),
+    ...problems(results).map((line) => `WARN ${line}`),
+  ].join('\n');
+}
+
+async function main(): Promise<number> {
+  let options: BenchOptions;
+  try {
+    options = parseOptions(process.argv.slice(2));
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    console.error(`${error.message}\n${USAGE}`);
+    return 2;
+  }
+  const start: Start = { date: new Date(), load: loadavg()[0] ?? 0 };
+  const ctx = newRunContext();
+  await checkServices(ctx.services);
+  log(`${machine()}; run ${ctx.runId}`);
+  const results: ServerResult[] = [];
+  for (const spec of CATALOGUE.filter((server) => options.only.includes(server.id))) {
+    results.push(await benchServer(spec, options, ctx, log));
+  }
+  console.log(summary(options, results, start));
+  const failed = checkTargets(results).some((check) => check.verdict === 'FAIL') || problems(results).length > 0;
+  return failed ? 1 : 0;
+}
+
+// Ctrl-C: stop the server being measured and delete what it left (at most 15 s), then leave.
+process.once('SIGINT', () => {
+  log('interrupted: stopping and cleaning up');
+  setTimeout(() => {
+    killAllChildren();
+    process.exit(130);
+  }, 15_000).unref();
+  void interruptRun().finally(() => {
+    killAllChildren();
+    process.exit(130);
+  });
+});
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    killAllChildren();
+    console.error(error instanceof Error ? error.message : error);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { SERVER_IDS } from './catalogue.js';
+import { parseOptions, UsageError } from './options.js';
+
+describe('parseOptions', () => {
+  it('defaults to 10 s runs, 50 connections, every server, one session, 2 s warm-up', () => {
+    expect(parseOptions([])).toEqual({ duration: 10, connections: 50, only: [...SERVER_IDS], sessions: 1, warmup: 2 });
+  });
+
+  it('reads --name value and --name=value, and keeps --only in catalogue order', () => {
+    const options = parseOptions([
+      '--duration',
+      '3',
+      '--connections=8',
+      '--only',
+      'gaesession,express',
+      '--cpu-prof=/tmp/p',
+    ]);
+    expect(options).toMatchObject({
+      duration: 3,
+      connections: 8,
+      only: ['express', 'gaesession'],
+      cpuProfDir: '/tmp/p',
+    });
+  });
+
+  it.each([
+    [['--duration', '0']],
+    [['--duration', '1.5']],
+    [['--connections']],
+    [['--only', 'express,nginx']],
+    [['--only', '']],
+    [['--sessions', '-1']],
+    [['--cpu-prof']],
+    [['--verbose', '1']],
+    [['stray']],
+  ])('refuses %j with a UsageError', (argv) => {
+    expect(() => parseOptions(argv)).toThrow(UsageError);
+  });
+
+  it('takes a fractional warm-up', () => {
+    expect(parseOptions(['--warmup', '0.5']).warmup).toBe(0.5);
+  });
+});

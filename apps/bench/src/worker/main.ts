@@ -1,0 +1,56 @@
+// The worker benchmark: group commit against one commit per event, the batched purge against the
+// seed's, and memory over a long run. Run: `npm run bench:worker -- [options]` (see USAGE).
+import { machineFacts, newRunContext } from './context.js';
+import { checkServices } from './services.js';
+import { parseOptions, USAGE, UsageError, type WorkerBenchOptions } from './options.js';
+import { formatReport } from './report.js';
+import { runWorkerBench } from './run.js';
+
+function commandLine(argv: readonly string[]): string {
+  return ['npm run bench:worker', ...(argv.length > 0 ? ['--', ...argv] : [])].join(' ');
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  let options: WorkerBenchOptions;
+  try {
+    options = parseOptions(argv);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    console.error(`${error.message}\n${USAGE}`);
+    return 2;
+  }
+  const started = new Date();
+  const ctx = newRunContext();
+  await checkServices(ctx.services);
+  const machine = machineFacts();
+  ctx.log(`${machine}; run ${ctx.runId}`);
+  const results = await runWorkerBench(ctx, options);
+  const report = formatReport(results);
+  const took = ((Date.now() - started.getTime()) / 1000).toFixed(0);
+  console.log(
+    [
+      `## Worker: ${started.toISOString()}`,
+      `machine: ${machine}`,
+      `command: \`${commandLine(argv)}\` (${took} s); Datastore emulator, Redis; run ${ctx.runId}`,
+      '',
+      report.text,
+    ].join('\n'),
+  );
+  return report.passed ? 0 : 1;
+}
+
+// Ctrl-C skips the clean-up: what the run left is under namespaces and queues named `<run id>-*`.
+process.once('SIGINT', () => {
+  console.error('interrupted: Datastore namespaces and BullMQ queues of this run start with its run id');
+  process.exit(130);
+});
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_OPTIONS, parseOptions, UsageError } from './options.js';
+
+describe('parseOptions', () => {
+  it('gives the defaults for no arguments', () => {
+    expect(parseOptions([])).toEqual(DEFAULT_OPTIONS);
+    expect(DEFAULT_OPTIONS).toMatchObject({ events: 5000, purge: 20_000, memoryEvents: 200_000, hotChanges: 1000 });
+  });
+
+  it('reads both --name value and --name=value', () => {
+    const options = parseOptions(['--events', '300', '--purge=1000', '--only', 'purge,drain', '--distinct=0.5']);
+    expect(options.events).toBe(300);
+    expect(options.purge).toBe(1000);
+    expect(options.distinct).toBe(0.5);
+    // in the run's order, whatever the order given
+    expect(options.only).toEqual(['drain', 'purge']);
+  });
+
+  it('reads a concurrency list, dropping repeats', () => {
+    expect(parseOptions(['--concurrency', '32, 200,32']).concurrency).toEqual([32, 200]);
+  });
+
+  it.each([
+    [['--events', '0']],
+    [['--events', '1.5']],
+    [['--events', '']],
+    [['--distinct', '1.2']],
+    [['--distinct', '0']],
+    [['--concurrency', '32,x']],
+    [['--concurrency', ',']],
+    [['--only', 'drain,bogus']],
+    [['--only=']],
+    [['--nope', '1']],
+    [['--events']],
+    [['stray']],
+  ])('refuses %j with a UsageError', (argv) => {
+    expect(() => parseOptions(argv)).toThrow(UsageError);
+  });
+});

@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import type { DrainResult } from './drain.js';
+import { formatReport } from './report.js';
+
+const counts = (events: number, applies: number) => ({ applies, events, written: events, failures: 0 });
+const drain = (mode: DrainResult['mode'], elapsedMs: number, applies: number): DrainResult => ({
+  mode,
+  events: 5000,
+  sessions: 4500,
+  elapsedMs,
+  counts: counts(5000, applies),
+  failedAttempts: 0,
+});
+
+describe('formatReport', () => {
+  it('passes when every figure meets its target', () => {
+    const { text, passed } = formatReport({
+      drains: [{ concurrency: 200, group: drain('group-commit', 2_000, 50), seed: drain('one-commit-per-event', 20_000, 5000) }],
+      hot: [{ changes: 1000, sessions: 10, inFlight: 200, elapsedMs: 100, counts: { ...counts(1000, 5), written: 50 } }],
+    });
+    expect(passed).toBe(true);
+    expect(text).toContain('2,500 events/s (100.0 events per commit)');
+    expect(text).toContain('250 events/s');
+    expect(text).toMatch(/10\.0× \| ≥ 8×\s+\| PASS/);
+    expect(text).toMatch(/50 writes per 1000 changes \(5 commits\)/);
+  });
+
+  it('fails on any missed target and names it', () => {
+    const { text, passed } = formatReport({
+      drains: [{ concurrency: 32, group: drain('group-commit', 5_000, 200), seed: drain('one-commit-per-event', 20_000, 5000) }],
+      hot: [],
+      memory: {
+        options: { events: 1000, warmupEvents: 100, sessions: 10, inFlight: 2, eventsPerDelivery: 1, checkpoints: 1, settleMs: 0 },
+        before: { heapUsed: 100, rss: 1000, external: 0 },
+        checkpoints: [{ events: 1000, heapUsed: 105, rss: 1200, external: 0 }],
+        elapsedMs: 1000,
+        counts: counts(1100, 10),
+      },
+    });
+    expect(passed).toBe(false);
+    expect(text).toMatch(/4\.0× \| ≥ 8×\s+\| FAIL/);
+    // RSS grew 20 %: the memory row fails even though the heap grew 5 %
+    expect(text).toMatch(/\(\+5\.0 %\).*\(\+20\.0 %\).*FAIL/);
+  });
+});

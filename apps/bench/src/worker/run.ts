@@ -1,0 +1,51 @@
+import type { RunContext } from './context.js';
+import { measureDrain } from './drain.js';
+import { measureHotSessions } from './hot-sessions.js';
+import { measureMemoryApart } from './memory-apart.js';
+import type { WorkerBenchOptions } from './options.js';
+import { measureEmulatorSpeed, measurePurge } from './purge.js';
+import type { DrainPair, WorkerBenchResults } from './report.js';
+import { mostlyDistinctSessions, roundRobinWorkload } from './workload.js';
+
+/** Give up on a drain when no job completed for this long, ms. */
+const STALL_MS = 60_000;
+/** Keys per shape of the emulator speed probe. */
+const PROBE_KEYS = 2000;
+
+/** Runs the measurements `options.only` names, one after the other (they would disturb each other). */
+export async function runWorkerBench(ctx: RunContext, options: WorkerBenchOptions): Promise<WorkerBenchResults> {
+  const drains: DrainPair[] = [];
+  if (options.only.includes('drain')) {
+    const workload = roundRobinWorkload(ctx.name('drain'), options.events, mostlyDistinctSessions(options.events, options.distinct));
+    for (const concurrency of options.concurrency) {
+      const drain = { concurrency, stallMs: STALL_MS };
+      const seed = await measureDrain(ctx, 'one-commit-per-event', workload, drain);
+      const group = await measureDrain(ctx, 'group-commit', workload, drain);
+      drains.push({ concurrency, group, seed });
+    }
+  }
+  const hot = [];
+  if (options.only.includes('hot')) {
+    for (const inFlight of options.concurrency) {
+      hot.push(await measureHotSessions(ctx, { changes: options.hotChanges, sessions: options.hotSessions, inFlight }));
+    }
+  }
+  let purge: WorkerBenchResults['purge'];
+  if (options.only.includes('purge')) {
+    const batched = await measurePurge(ctx, 'batched', options.purge);
+    const oneByOne = await measurePurge(ctx, 'one-by-one', options.purge);
+    purge = { batched, oneByOne, emulator: await measureEmulatorSpeed(ctx, PROBE_KEYS) };
+  }
+  const memory = options.only.includes('memory')
+    ? await measureMemoryApart(ctx, {
+        events: options.memoryEvents,
+        warmupEvents: Math.ceil(options.memoryEvents / 10),
+        sessions: options.memorySessions,
+        inFlight: 20,
+        eventsPerDelivery: 10,
+        checkpoints: 4,
+        settleMs: 500,
+      })
+    : undefined;
+  return { drains, hot, purge, memory };
+}

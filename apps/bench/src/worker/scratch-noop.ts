@@ -1,0 +1,16 @@
+import { consumeEvents } from '@gaesession/queue';
+import { newRunContext } from './context.js';
+import { Countdown } from './countdown.js';
+import { deleteQueue, publishAll } from './queue.js';
+import { roundRobinWorkload } from './workload.js';
+const ctx = newRunContext();
+const n = Number(process.argv[2] ?? 5000); const conc = Number(process.argv[3] ?? 80); const delay = Number(process.argv[4] ?? 0);
+const w = roundRobinWorkload(ctx.runId, n, n);
+const q = ctx.name('noop');
+await publishAll(ctx.services, q, w.events);
+const cd = new Countdown(n, 30000);
+const t = performance.now();
+const c = await consumeEvents({ connection: ctx.services.redis, queueName: q, concurrency: conc }, async () => { if (delay) await new Promise(r => setTimeout(r, delay)); cd.tick(); });
+await cd.done; const ms = performance.now() - t; cd.dispose();
+await c.close(); await deleteQueue(ctx.services, q);
+console.log(`noop conc ${conc} delay ${delay}: ${(n / ms * 1000).toFixed(0)} jobs/s`);

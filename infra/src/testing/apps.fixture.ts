@@ -1,0 +1,154 @@
+// Starts the web app and the worker as child processes, the way App Engine runs them (not
+// built, not a test file itself).
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { eventually, freePort, services, testDatastore, uniqueName, type TestDatastore } from '@gaesession/testkit';
+import { ROOT } from '../stack/state.js';
+import { startGroup, type GroupProcess } from './process.fixture.js';
+import { deleteQueueKeys } from './redis-keys.fixture.js';
+
+export interface StartAppsOptions {
+  /** Folder with the web app's package.json and dist/main.js: the repository's, or a bundle. @defaultValue `<repo>/apps/web` */
+  readonly webDir?: string;
+  /** The same for the worker. @defaultValue `<repo>/apps/worker` */
+  readonly workerDir?: string;
+  /** `npm` runs `npm start` (what App Engine does); `node` runs `node dist/main.js`. @defaultValue 'node' */
+  readonly launcher?: 'npm' | 'node';
+  /** Label in the test's unique names (namespace, queue, cache prefix). @defaultValue 'apps' */
+  readonly label?: string;
+  /** More environment for both apps; wins over the fixture's. */
+  readonly env?: Readonly<Record<string, string>>;
+  /** How long each app may take to answer /_ah/warmup and /healthz, in ms. @defaultValue 30000 */
+  readonly startTimeoutMs?: number;
+}
+
+export interface RunningApp {
+  /** `http://127.0.0.1:<port>` */
+  readonly url: string;
+  readonly port: number;
+  /** What the app printed so far. */
+  output(): string;
+}
+
+export interface RunningApps {
+  readonly web: RunningApp;
+  readonly worker: RunningApp;
+  /** A Datastore client on the emulator and the namespace both apps use (DATASTORE_NAMESPACE). */
+  readonly datastore: TestDatastore;
+  readonly queueName: string;
+  readonly cacheKeyPrefix: string;
+  /** The environment both apps got, PORT aside. */
+  readonly env: Readonly<Record<string, string>>;
+  /** Both apps' output, for failure messages. */
+  output(): string;
+  /** Stops both apps (SIGTERM, SIGKILL after 10 s), then deletes the queue's Redis keys and the namespace's entities. */
+  stop(): Promise<void>;
+}
+
+/** The variables a process needs to run at all; everything else comes from the fixture. */
+function baseEnv(): Record<string, string> {
+  const keep = ['PATH', 'HOME', 'TMPDIR', 'LANG'];
+  return Object.fromEntries(
+    keep.flatMap((name) => (process.env[name] === undefined ? [] : [[name, process.env[name]]])),
+  );
+}
+
+async function answers(url: string): Promise<true | undefined> {
+  try {
+    const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
+    await res.arrayBuffer();
+    return res.ok ? true : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function startApp(
+  name: string,
+  dir: string,
+  launcher: 'npm' | 'node',
+  env: Record<string, string>,
+  port: number,
+  timeoutMs: number,
+): Promise<{ app: RunningApp; process: GroupProcess }> {
+  const [command, args] = launcher === 'npm' ? ['npm', ['start']] : [process.execPath, ['dist/main.js']];
+  const child = startGroup(command, args, dir, { ...env, PORT: String(port) });
+  const url = `http://127.0.0.1:${port}`;
+  try {
+    // App Engine sends /_ah/warmup first; /healthz then says the app is ready for traffic.
+    for (const path of ['/_ah/warmup', '/healthz']) {
+      await eventually(
+        async () => {
+          const exit = child.exited();
+          if (exit !== undefined) throw new Error(`${name} exited (${exit}) before answering ${path}`);
+          return answers(url + path);
+        },
+        { timeoutMs, intervalMs: 100, what: `${name} to answer ${url}${path}` },
+      );
+    }
+  } catch (error) {
+    await child.stop(2000);
+    throw new Error(`${name} (${command} ${args.join(' ')} in ${dir}) did not start:\n${child.output()}`, {
+      cause: error,
+    });
+  }
+  return { app: { url, port, output: () => child.output() }, process: child };
+}
+
+/**
+ * Starts the worker and the web app on free ports with NODE_ENV=production, pointed at the
+ * shared local services through names of this test's own: Datastore namespace, BullMQ queue,
+ * cache key prefix, and a random worker secret. Resolves once both answer /_ah/warmup and /healthz.
+ */
+export async function startApps(options: StartAppsOptions = {}): Promise<RunningApps> {
+  const label = options.label ?? 'apps';
+  const datastore = testDatastore(label);
+  const queueName = uniqueName(label);
+  const cacheKeyPrefix = `${uniqueName(label)}:`;
+  const [workerPort, webPort] = [await freePort(), await freePort()];
+  const env: Record<string, string> = {
+    NODE_ENV: 'production',
+    GOOGLE_CLOUD_PROJECT: services.datastore.projectId,
+    DATASTORE_EMULATOR_HOST: services.datastore.emulatorHost,
+    DATASTORE_NAMESPACE: datastore.namespace,
+    MEMCACHED_SERVERS: services.memcached,
+    CACHE_KEY_PREFIX: cacheKeyPrefix,
+    REDIS_HOST: services.redis.host,
+    REDIS_PORT: String(services.redis.port),
+    QUEUE_BACKEND: 'bullmq',
+    QUEUE_NAME: queueName,
+    WORKER_SHARED_SECRET: randomBytes(24).toString('base64url'),
+    WORKER_URL: `http://127.0.0.1:${workerPort}`,
+    // Local http:// only: production cookies are Secure.
+    COOKIE_ALLOW_HTTP: 'true',
+    ...options.env,
+  };
+  const launcher = options.launcher ?? 'node';
+  const timeoutMs = options.startTimeoutMs ?? 30_000;
+  const appEnv = { ...baseEnv(), ...env };
+  const started = await Promise.allSettled([
+    startApp('worker', options.workerDir ?? join(ROOT, 'apps', 'worker'), launcher, appEnv, workerPort, timeoutMs),
+    startApp('web', options.webDir ?? join(ROOT, 'apps', 'web'), launcher, appEnv, webPort, timeoutMs),
+  ]);
+  const cleanUp = async (processes: readonly GroupProcess[]) => {
+    await Promise.all(processes.map((child) => child.stop()));
+    deleteQueueKeys(queueName);
+    await datastore.close();
+  };
+  const [worker, web] = started;
+  if (worker.status === 'rejected' || web.status === 'rejected') {
+    await cleanUp(started.flatMap((result) => (result.status === 'fulfilled' ? [result.value.process] : [])));
+    throw (worker.status === 'rejected' ? worker.reason : (web as PromiseRejectedResult).reason) as Error;
+  }
+  let stopping: Promise<void> | undefined;
+  return {
+    web: web.value.app,
+    worker: worker.value.app,
+    datastore,
+    queueName,
+    cacheKeyPrefix,
+    env,
+    output: () => `--- worker ---\n${worker.value.app.output()}\n--- web ---\n${web.value.app.output()}`,
+    stop: () => (stopping ??= cleanUp([web.value.process, worker.value.process])),
+  };
+}

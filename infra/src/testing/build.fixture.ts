@@ -1,0 +1,58 @@
+// Compiles the repository for tests that run compiled code (not built, not a test file itself).
+import { spawn } from 'node:child_process';
+import { mkdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ROOT } from '../stack/state.js';
+
+/** A lock older than this is left over by a killed run, in ms. */
+const STALE_LOCK_MS = 5 * 60_000;
+const LOCK = join(tmpdir(), 'gaesession-build.lock');
+
+function tryLock(): boolean {
+  try {
+    mkdirSync(LOCK);
+    return true;
+  } catch {
+    try {
+      if (Date.now() - statSync(LOCK).mtimeMs > STALE_LOCK_MS) rmSync(LOCK, { recursive: true, force: true });
+    } catch {
+      // Released meanwhile.
+    }
+    return false;
+  }
+}
+
+function tsc(args: string[]): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(join(ROOT, 'node_modules', '.bin', 'tsc'), args, {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.once('error', reject);
+    child.once('close', (code) => {
+      resolve({ code, output });
+    });
+  });
+}
+
+/**
+ * Brings every dist/ up to date with `tsc -b tsconfig.build.json` (a no-op when nothing changed,
+ * so it also covers "dist missing or stale"). Test files that run in parallel take turns through
+ * a lock directory, so two builds never write the same dist/ at once.
+ */
+export async function buildRepository(log: (line: string) => void = () => undefined): Promise<void> {
+  while (!tryLock()) await new Promise((resolve) => setTimeout(resolve, 200));
+  try {
+    const t0 = Date.now();
+    log('tsc -b tsconfig.build.json...');
+    const { code, output } = await tsc(['-b', 'tsconfig.build.json']);
+    if (code !== 0) throw new Error(`tsc -b tsconfig.build.json failed (exit ${code}):\n${output}`);
+    log(`build up to date (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+  } finally {
+    rmSync(LOCK, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,80 @@
+// System Chromium for browser tests, driven by playwright-core (not built, not a test file itself).
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext } from 'playwright-core';
+
+/** Where Debian's `chromium` package puts the browser. */
+export const CHROMIUM = '/usr/bin/chromium';
+
+const INSTALL = 'apt-get update && apt-get install -y chromium';
+
+/**
+ * The Chromium executable. When it is missing and we are root, installs the Debian package
+ * (apt-get output shown as it goes); otherwise fails with the command to run.
+ */
+export function ensureChromium(log: (line: string) => void = console.log): string {
+  if (existsSync(CHROMIUM)) return CHROMIUM;
+  if (process.getuid?.() !== 0) {
+    throw new Error(
+      `${CHROMIUM} is missing; the browser test needs it. Install it with:\n  sudo ${INSTALL.replaceAll('&& apt-get', '&& sudo apt-get')}`,
+    );
+  }
+  log(`${CHROMIUM} is missing: installing the Debian package chromium (${INSTALL})...`);
+  for (const args of [['update'], ['install', '-y', 'chromium']]) {
+    const result = spawnSync('apt-get', args, {
+      stdio: ['ignore', 'inherit', 'inherit'],
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    });
+    if (result.status !== 0) throw new Error(`apt-get ${args.join(' ')} failed (exit ${result.status ?? 'signal'})`);
+  }
+  if (!existsSync(CHROMIUM)) throw new Error(`installed chromium but ${CHROMIUM} is still missing`);
+  log(`installed ${CHROMIUM}`);
+  return CHROMIUM;
+}
+
+/** Flags for a quiet, headless, throwaway browser on a machine without a display or a sandbox. */
+export const CHROMIUM_ARGS: readonly string[] = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+export interface TestBrowser {
+  readonly context: BrowserContext;
+  /** Closes the browser and deletes its profile. */
+  close(): Promise<void>;
+}
+
+/**
+ * Launches Chromium with a fresh profile (`--user-data-dir` of its own, which playwright sets
+ * from the directory given to launchPersistentContext).
+ */
+export async function launchChromium(log?: (line: string) => void): Promise<TestBrowser> {
+  const executablePath = ensureChromium(log);
+  const profile = mkdtempSync(join(tmpdir(), 'gaesession-chromium-'));
+  try {
+    const context = await chromium.launchPersistentContext(profile, {
+      executablePath,
+      headless: true,
+      args: [...CHROMIUM_ARGS],
+      timeout: 30_000,
+    });
+    return {
+      context,
+      close: async () => {
+        await context.close();
+        rmSync(profile, { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
+    rmSync(profile, { recursive: true, force: true });
+    throw error;
+  }
+}
