@@ -1,18 +1,12 @@
 import { Datastore } from '@google-cloud/datastore';
 import { DatastoreRepository } from '@gaesession/persistence';
+import { Cleanup } from '@gaesession/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { liveEvent, newKey, SECRET, startTestWorker, type TestWorker } from './worker.fixture.js';
 
-let current: TestWorker[] = [];
-async function worker(...args: Parameters<typeof startTestWorker>): Promise<TestWorker> {
-  const started = await startTestWorker(...args);
-  current.push(started);
-  return started;
-}
-afterEach(async () => {
-  await Promise.all(current.map((one) => one.close()));
-  current = [];
-});
+const cleanup = new Cleanup();
+afterEach(() => cleanup.run());
+const worker = cleanup.tracking(startTestWorker);
 
 /** A raw request, without the fixture's secret. */
 function call(test: TestWorker, path: string, init: RequestInit = {}): Promise<Response> {

@@ -1,15 +1,18 @@
-import { SESSION_UNINDEXED } from '@gaesession/persistence';
 import { BullMQPublisher, EVENT_JOB_NAME } from '@gaesession/queue';
-import { eventually, services } from '@gaesession/testkit';
+import { Cleanup, eventually, services } from '@gaesession/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
-import { testQueues, type TestQueues } from './queue.fixture.js';
-import { liveEvent, newKey, startTestWorker, type TestWorker } from './worker.fixture.js';
+import {
+  corruptSession,
+  liveEvent,
+  newKey,
+  startTestWorker,
+  testQueues,
+  type TestQueues,
+  type TestWorker,
+} from './worker.fixture.js';
 
-let cleanup: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const step of cleanup.reverse()) await step();
-  cleanup = [];
-});
+const cleanup = new Cleanup();
+afterEach(() => cleanup.run());
 
 async function bullWorker(
   label: string,
@@ -17,7 +20,7 @@ async function bullWorker(
 ): Promise<{ test: TestWorker; queues: TestQueues }> {
   const test = await startTestWorker(label, { QUEUE_BACKEND: 'bullmq', PURGE_INTERVAL_MS: '3600000', ...env });
   const queues = testQueues(test.config.queue.name);
-  cleanup.push(
+  cleanup.add(
     () => queues.close(),
     () => test.close(),
   );
@@ -27,8 +30,9 @@ async function bullWorker(
 describe('BullMQ consumer (local)', () => {
   it('applies the events BullMQPublisher publishes, through the same path as task pushes', async () => {
     const { test, queues } = await bullWorker('bull-apply');
-    const publisher = new BullMQPublisher({ connection: services.redis, queueName: test.config.queue.name });
-    cleanup.push(() => publisher.close());
+    const publisher = cleanup.track(
+      new BullMQPublisher({ connection: services.redis, queueName: test.config.queue.name }),
+    );
     const keys = [newKey(), newKey(), newKey()];
     for (const version of [1, 2, 3]) await publisher.publish(keys.map((key) => liveEvent(key, version, { version })));
 
@@ -43,18 +47,15 @@ describe('BullMQ consumer (local)', () => {
   it('retries a failing job with backoff and dead-letters its last attempt, so the job completes', async () => {
     const { test, queues } = await bullWorker('bull-last');
     const poisoned = newKey();
-    await test.datastore.upsert({
-      key: test.datastore.key({ namespace: test.namespace, path: ['Session', poisoned] }),
-      data: { version: 'corrupt', expiresAt: new Date(Date.now() + 3_600_000), tombstone: false },
-      excludeFromIndexes: [...SESSION_UNINDEXED],
-    });
-    const publisher = new BullMQPublisher({
-      connection: services.redis,
-      queueName: test.config.queue.name,
-      attempts: 3,
-      backoffMs: 10,
-    });
-    cleanup.push(() => publisher.close());
+    await corruptSession(test, poisoned);
+    const publisher = cleanup.track(
+      new BullMQPublisher({
+        connection: services.redis,
+        queueName: test.config.queue.name,
+        attempts: 3,
+        backoffMs: 10,
+      }),
+    );
     await publisher.publish([liveEvent(poisoned, 1, {})]);
     // A job that is not an event batch at all is dead-lettered at once, not retried.
     await queues.events.add(EVENT_JOB_NAME, { payload: 'garbage' }, { attempts: 3 });

@@ -2,27 +2,23 @@
 // pushes to the worker the way App Engine does: X-AppEngine-* headers, retries with backoff.
 import { credentials } from '@grpc/grpc-js';
 import { CloudTasksPublisher } from '@gaesession/queue';
-import { eventually } from '@gaesession/testkit';
+import { Cleanup, eventually } from '@gaesession/testkit';
 import {
   parseQueueYaml,
   startCloudTasksEmulator,
   type CloudTasksEmulator,
 } from '@gaesession/infra/cloud-tasks-emulator';
 import { afterEach, describe, expect, it } from 'vitest';
-import { liveEvent, newKey, SECRET, startTestWorker, type TestWorker } from './worker.fixture.js';
+import { corruptSession, liveEvent, newKey, SECRET, startTestWorker, type TestWorker } from './worker.fixture.js';
 
-let cleanup: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const step of cleanup.reverse()) await step();
-  cleanup = [];
-});
+const cleanup = new Cleanup();
+afterEach(() => cleanup.run());
 
 /** A worker behind an emulated queue that retries twice, quickly (task_retry_limit 2 = 3 attempts). */
 async function setup(
   label: string,
 ): Promise<{ test: TestWorker; emulator: CloudTasksEmulator; publisher: CloudTasksPublisher }> {
-  const test = await startTestWorker(label, { TASK_RETRY_LIMIT: '2' });
-  cleanup.push(() => test.close());
+  const test = cleanup.track(await startTestWorker(label, { TASK_RETRY_LIMIT: '2' }));
   const queue = test.config.queue.name;
   const yaml = `queue:
   - name: ${queue}
@@ -34,13 +30,14 @@ async function setup(
       min_backoff_seconds: 0.05
       max_backoff_seconds: 0.2
 `;
-  const emulator = await startCloudTasksEmulator({
-    port: 0,
-    queues: parseQueueYaml(yaml).queues,
-    targets: { worker: test.worker.url },
-    log: () => undefined,
-  });
-  cleanup.push(() => emulator.close());
+  const emulator = cleanup.track(
+    await startCloudTasksEmulator({
+      port: 0,
+      queues: parseQueueYaml(yaml).queues,
+      targets: { worker: test.worker.url },
+      log: () => undefined,
+    }),
+  );
   const publisher = new CloudTasksPublisher({
     project: test.config.projectId,
     location: 'us-central1',
@@ -53,7 +50,7 @@ async function setup(
       universeDomain: 'googleapis.com',
     },
   });
-  cleanup.push(() => publisher.close());
+  cleanup.track(publisher);
   return { test, emulator, publisher };
 }
 
@@ -72,10 +69,7 @@ describe('Cloud Tasks pushes (emulator)', () => {
   it('retries a failing task with 500s, then dead-letters it on the last attempt so the queue does not drop it', async () => {
     const { test, emulator, publisher } = await setup('ct-last');
     const poisoned = newKey();
-    await test.datastore.upsert({
-      key: test.datastore.key({ namespace: test.namespace, path: ['Session', poisoned] }),
-      data: { version: 'corrupt', expiresAt: new Date(Date.now() + 3_600_000), tombstone: false },
-    });
+    await corruptSession(test, poisoned);
     await publisher.publish([liveEvent(poisoned, 1, {})]);
     await eventually(() => (emulator.stats.succeeded === 1 ? true : undefined), { what: 'the task to complete' });
     expect(emulator.stats).toMatchObject({ attempts: 3, failedAttempts: 2, dropped: 0 });

@@ -1,26 +1,23 @@
 import { loadConfig } from '@gaesession/config';
 import { BullMQPublisher } from '@gaesession/queue';
-import { eventually, services } from '@gaesession/testkit';
+import { Cleanup, clearNamespace, eventually, services } from '@gaesession/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { closeDatastore, createDatastore } from './datastore.js';
-import { testQueues } from './queue.fixture.js';
 import { createRepository } from './wiring.js';
 import {
-  clearNamespace,
   liveEvent,
   metricValue,
   newKey,
   spawnWorker,
   startTestWorker,
   testEnv,
+  testQueues,
   type ChildRun,
 } from './worker.fixture.js';
 
-let cleanup: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const step of cleanup.reverse()) await step().catch(() => undefined);
-  cleanup = [];
-});
+// A cleanup step that fails after a worker was killed does not fail the test.
+const cleanup = new Cleanup();
+afterEach(() => cleanup.run().catch(() => undefined));
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -38,7 +35,7 @@ function bullSetup(label: string) {
   const queues = testQueues(config.queue.name);
   const publisher = new BullMQPublisher({ connection: services.redis, queueName: config.queue.name });
   const children: ChildRun[] = [];
-  cleanup.push(async () => {
+  cleanup.add(async () => {
     for (const child of children) if (child.child.exitCode === null) child.child.kill('SIGKILL');
     await publisher.close();
     await queues.close();
@@ -70,8 +67,7 @@ async function stream(
 
 describe('graceful shutdown', () => {
   it('answers the pushes in flight once durable, then stops (HTTP)', async () => {
-    const test = await startTestWorker('drain-http', { BATCH_MAX_WAIT_MS: '300' });
-    cleanup.push(() => test.close());
+    const test = cleanup.track(await startTestWorker('drain-http', { BATCH_MAX_WAIT_MS: '300' }));
     const key = newKey();
     const pending = test.push([liveEvent(key, 1, {})]);
     // The push waits in the committer's 300 ms window when the close begins.

@@ -1,30 +1,15 @@
 import { request } from 'node:http';
 import { Datastore } from '@google-cloud/datastore';
 import { encodeEvents } from '@gaesession/events';
-import { DatastoreRepository, SESSION_UNINDEXED } from '@gaesession/persistence';
+import { DatastoreRepository } from '@gaesession/persistence';
+import { Cleanup } from '@gaesession/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DeliveryOutcome } from './process-payload.js';
-import { liveEvent, newKey, SECRET, startTestWorker, type TestWorker } from './worker.fixture.js';
+import { corruptSession, liveEvent, newKey, SECRET, startTestWorker } from './worker.fixture.js';
 
-let current: TestWorker[] = [];
-async function worker(...args: Parameters<typeof startTestWorker>): Promise<TestWorker> {
-  const started = await startTestWorker(...args);
-  current.push(started);
-  return started;
-}
-afterEach(async () => {
-  await Promise.all(current.map((one) => one.close()));
-  current = [];
-});
-
-/** Stores a Session entity the repository cannot read: every event of `key` then fails (a poisonous key). */
-async function corruptSession(test: TestWorker, key: string): Promise<void> {
-  await test.datastore.upsert({
-    key: test.datastore.key({ namespace: test.namespace, path: ['Session', key] }),
-    data: { version: 'not a number', expiresAt: new Date(Date.now() + 3_600_000), tombstone: false },
-    excludeFromIndexes: [...SESSION_UNINDEXED],
-  });
-}
+const cleanup = new Cleanup();
+afterEach(() => cleanup.run());
+const worker = cleanup.tracking(startTestWorker);
 
 describe('POST /tasks/session-events', () => {
   it('answers 200 only once the batch is durable in Datastore', async () => {

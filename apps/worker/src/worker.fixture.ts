@@ -3,11 +3,13 @@ import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import type { Datastore, Key } from '@google-cloud/datastore';
+import type { Datastore } from '@google-cloud/datastore';
 import { loadConfig, type Config } from '@gaesession/config';
 import { destroyedEvent, eventId, type SessionEvent } from '@gaesession/events';
+import { SESSION_UNINDEXED } from '@gaesession/persistence';
 import { newToken, sessionKey, type JsonObject } from '@gaesession/session';
-import { eventually, services, uniqueName } from '@gaesession/testkit';
+import { clearNamespace, eventually, services, uniqueName } from '@gaesession/testkit';
+import { Queue } from 'bullmq';
 import { closeDatastore, createDatastore } from './datastore.js';
 import { silentLogger } from './logger.js';
 import { startWorker, type RunningWorker, type StartWorkerOptions } from './server.js';
@@ -90,10 +92,13 @@ export function metricValue(text: string, sample: string): number {
   return line === undefined ? 0 : Number(line.slice(sample.length + 1));
 }
 
-export async function clearNamespace(datastore: Datastore, namespace: string): Promise<void> {
-  const [entities] = await datastore.runQuery(datastore.createQuery(namespace, []).select('__key__'));
-  const keys = (entities as Record<symbol, Key>[]).map((entity) => entity[datastore.KEY] as Key);
-  for (let i = 0; i < keys.length; i += 500) await datastore.delete(keys.slice(i, i + 500));
+/** Stores a Session entity of `key` the repository cannot read: every event of `key` then fails (a poisonous key). */
+export async function corruptSession(test: TestWorker, key: string): Promise<void> {
+  await test.datastore.upsert({
+    key: test.datastore.key({ namespace: test.namespace, path: ['Session', key] }),
+    data: { version: 'not a number', expiresAt: new Date(Date.now() + 3_600_000), tombstone: false },
+    excludeFromIndexes: [...SESSION_UNINDEXED],
+  });
 }
 
 /** A fresh session key (hash of a fresh token), as the store makes them. */
@@ -127,6 +132,34 @@ export function destroyEvent(
   { at = Date.now(), timeout = 3_600_000 } = {},
 ): SessionEvent {
   return destroyedEvent(key, version, at + timeout, at);
+}
+
+/** An admin handle on a test's queues: counts jobs, and removes every trace of them at the end. */
+export interface TestQueues {
+  readonly events: Queue;
+  /** Jobs not finished yet: waiting, active, delayed, prioritized. */
+  pending(): Promise<number>;
+  counts(): Promise<Record<string, number>>;
+  close(): Promise<void>;
+}
+
+export function testQueues(queueName: string): TestQueues {
+  const events = new Queue(queueName, { connection: services.redis });
+  const purge = new Queue(`${queueName}-purge`, { connection: services.redis });
+  const counts = () => events.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'failed', 'completed');
+  return {
+    events,
+    counts,
+    pending: async () => {
+      const { waiting = 0, active = 0, delayed = 0, prioritized = 0 } = await counts();
+      return waiting + active + delayed + prioritized;
+    },
+    close: async () => {
+      await events.obliterate({ force: true });
+      await purge.obliterate({ force: true });
+      await Promise.all([events.close(), purge.close()]);
+    },
+  };
 }
 
 const HERE = dirname(fileURLToPath(import.meta.url));

@@ -2,7 +2,15 @@
 // built, not a test file itself).
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { eventually, freePort, services, testDatastore, uniqueName, type TestDatastore } from '@gaesession/testkit';
+import {
+  Cleanup,
+  eventually,
+  freePort,
+  services,
+  testDatastore,
+  uniqueName,
+  type TestDatastore,
+} from '@gaesession/testkit';
 import { ROOT } from '../stack/state.js';
 import { startGroup, type GroupProcess } from './process.fixture.js';
 import { deleteQueueKeys } from './redis-keys.fixture.js';
@@ -102,8 +110,11 @@ async function startApp(
  */
 export async function startApps(options: StartAppsOptions = {}): Promise<RunningApps> {
   const label = options.label ?? 'apps';
-  const datastore = testDatastore(label);
+  // Run newest first: the apps stop, then their queue keys and Datastore entities go.
+  const cleanup = new Cleanup();
+  const datastore = cleanup.track(testDatastore(label));
   const queueName = uniqueName(label);
+  cleanup.add(() => deleteQueueKeys(queueName));
   const cacheKeyPrefix = `${uniqueName(label)}:`;
   const [workerPort, webPort] = [await freePort(), await freePort()];
   const env: Record<string, string> = {
@@ -130,14 +141,11 @@ export async function startApps(options: StartAppsOptions = {}): Promise<Running
     startApp('worker', options.workerDir ?? join(ROOT, 'apps', 'worker'), launcher, appEnv, workerPort, timeoutMs),
     startApp('web', options.webDir ?? join(ROOT, 'apps', 'web'), launcher, appEnv, webPort, timeoutMs),
   ]);
-  const cleanUp = async (processes: readonly GroupProcess[]) => {
-    await Promise.all(processes.map((child) => child.stop()));
-    deleteQueueKeys(queueName);
-    await datastore.close();
-  };
+  const processes = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value.process] : []));
+  cleanup.add(() => Promise.all(processes.map((child) => child.stop())));
   const [worker, web] = started;
   if (worker.status === 'rejected' || web.status === 'rejected') {
-    await cleanUp(started.flatMap((result) => (result.status === 'fulfilled' ? [result.value.process] : [])));
+    await cleanup.run();
     throw (worker.status === 'rejected' ? worker.reason : (web as PromiseRejectedResult).reason) as Error;
   }
   let stopping: Promise<void> | undefined;
@@ -149,6 +157,6 @@ export async function startApps(options: StartAppsOptions = {}): Promise<Running
     cacheKeyPrefix,
     env,
     output: () => `--- worker ---\n${worker.value.app.output()}\n--- web ---\n${web.value.app.output()}`,
-    stop: () => (stopping ??= cleanUp([web.value.process, worker.value.process])),
+    stop: () => (stopping ??= cleanup.run()),
   };
 }

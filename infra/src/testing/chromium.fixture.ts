@@ -8,7 +8,7 @@ import { chromium, type BrowserContext } from 'playwright-core';
 /** Where Debian's `chromium` package puts the browser. */
 export const CHROMIUM = '/usr/bin/chromium';
 
-const INSTALL = 'apt-get update && apt-get install -y chromium';
+const INSTALL_STEPS: readonly (readonly string[])[] = [['update'], ['install', '-y', 'chromium']];
 
 /**
  * The Chromium executable. When it is missing and we are root, installs the Debian package
@@ -16,13 +16,14 @@ const INSTALL = 'apt-get update && apt-get install -y chromium';
  */
 export function ensureChromium(log: (line: string) => void = console.log): string {
   if (existsSync(CHROMIUM)) return CHROMIUM;
+  const commands = INSTALL_STEPS.map((args) => `apt-get ${args.join(' ')}`);
   if (process.getuid?.() !== 0) {
     throw new Error(
-      `${CHROMIUM} is missing; the browser test needs it. Install it with:\n  sudo ${INSTALL.replaceAll('&& apt-get', '&& sudo apt-get')}`,
+      `${CHROMIUM} is missing; the browser test needs it. Install it with:\n  ${commands.map((c) => `sudo ${c}`).join(' && ')}`,
     );
   }
-  log(`${CHROMIUM} is missing: installing the Debian package chromium (${INSTALL})...`);
-  for (const args of [['update'], ['install', '-y', 'chromium']]) {
+  log(`${CHROMIUM} is missing: installing the Debian package chromium (${commands.join(' && ')})...`);
+  for (const args of INSTALL_STEPS) {
     const result = spawnSync('apt-get', args, {
       stdio: ['ignore', 'inherit', 'inherit'],
       env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },

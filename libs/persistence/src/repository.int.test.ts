@@ -1,6 +1,6 @@
-import { createServer } from 'node:net';
 import type { SessionEvent } from '@gaesession/events';
 import { isSessionError, type SessionWrite } from '@gaesession/session';
+import { freePort } from '@gaesession/testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   closeDatastore,
@@ -166,7 +166,7 @@ describe('DatastoreRepository.write', () => {
 
 describe('when Datastore is unreachable', () => {
   it('fails with DATASTORE_UNAVAILABLE after bounded retries', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const datastore = datastoreClient(`http://127.0.0.1:${port}`);
     const down = new DatastoreRepository({ datastore, retry: { attempts: 2, baseDelayMs: 1, callTimeoutMs: 1000 } });
     try {
@@ -181,17 +181,3 @@ describe('when Datastore is unreachable', () => {
     }
   });
 });
-
-/** A local port nothing listens on. */
-function closedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => {
-        resolve(typeof address === 'object' && address !== null ? address.port : 1);
-      });
-    });
-  });
-}

@@ -1,23 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { MemjsCache } from '@gaesession/cache';
-import { startPrivateRedis, type PrivateServer } from '@gaesession/testkit';
-import { Client, startHarness, type Harness } from './store.fixture.js';
+import { Cleanup, startPrivateRedis, type PrivateServer } from '@gaesession/testkit';
+import { login, startHarness } from './store.fixture.js';
 
-const cleanups: (() => Promise<void>)[] = [];
-async function harness(...args: Parameters<typeof startHarness>): Promise<Harness> {
-  const h = await startHarness(...args);
-  cleanups.push(() => h.close());
-  return h;
-}
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-async function login(h: Harness): Promise<{ client: Client; key: string }> {
-  const client = new Client(h.url);
-  const { body } = await client.call('/login');
-  return { client, key: String(body.key) };
-}
+const cleanup = new Cleanup();
+afterEach(() => cleanup.run());
+const harness = cleanup.tracking(startHarness);
 
 describe('after a cache loss, reads never go back to older state', () => {
   it('waits for queued events to reach Datastore and answers with the newest version', async () => {
@@ -101,8 +89,7 @@ describe('degraded paths', () => {
   });
 
   it('with the cache unreachable, reads and writes go to Datastore directly', async () => {
-    const dead = new MemjsCache({ servers: '127.0.0.1:1', keyPrefix: 'x:' });
-    cleanups.push(() => dead.close());
+    const dead = cleanup.track(new MemjsCache({ servers: '127.0.0.1:1', keyPrefix: 'x:' }));
     const h = await harness({ label: 'nocache', store: { cache: dead } });
     const { client, key } = await login(h);
     expect(client.cookie).toBeDefined();

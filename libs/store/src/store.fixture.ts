@@ -146,6 +146,13 @@ function closeServer(server: Server): Promise<void> {
   );
 }
 
+/** A new client of the harness server, logged in: `key` is its session's key. */
+export async function login(h: Harness): Promise<{ client: Client; key: string }> {
+  const client = new Client(h.url);
+  const { body } = await client.call('/login');
+  return { client, key: String(body.key) };
+}
+
 /** A cookie-keeping client for the harness server. */
 export class Client {
   cookie: string | undefined;

@@ -1,23 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { eventFromWrite } from '@gaesession/events';
 import { isSessionError } from '@gaesession/session';
-import { Client, startHarness, type Harness } from './store.fixture.js';
+import { Cleanup } from '@gaesession/testkit';
+import { Client, login, startHarness } from './store.fixture.js';
 
-const harnesses: Harness[] = [];
-async function harness(...args: Parameters<typeof startHarness>): Promise<Harness> {
-  const h = await startHarness(...args);
-  harnesses.push(h);
-  return h;
-}
-afterEach(async () => {
-  await Promise.all(harnesses.splice(0).map((h) => h.close()));
-});
-
-async function login(h: Harness): Promise<{ client: Client; key: string }> {
-  const client = new Client(h.url);
-  const { body } = await client.call('/login');
-  return { client, key: String(body.key) };
-}
+const cleanup = new Cleanup();
+afterEach(() => cleanup.run());
+const harness = cleanup.tracking(startHarness);
 
 describe('WriteBehindStore on memcached, BullMQ and Datastore', () => {
   it('keeps all 50 attributes set by 50 concurrent requests, in the cache and in Datastore', async () => {

@@ -31,6 +31,8 @@ export function machineCpuSeconds(): { busy: number; total: number } | undefined
 
 /** Where the CPU went during one run, in % of one core (so 2 busy cores = 200 %). */
 export interface CpuShare {
+  /** Wall-clock length of the measurement, in seconds. */
+  readonly seconds: number;
   readonly server: number;
   /** The gaesession worker, when one ran. */
   readonly worker?: number;
@@ -62,6 +64,12 @@ export function measureCpu(serverPid: number, workerPid: number | undefined): ()
     const loadGenerator = percent((selfUsage.user + selfUsage.system) / 1e6);
     const busy = percent(machineNow.busy - machine.busy);
     const rest = Math.max(0, busy - serverShare - (workerShare ?? 0) - loadGenerator);
-    return { server: serverShare, ...(workerShare === undefined ? {} : { worker: workerShare }), loadGenerator, rest };
+    return {
+      seconds,
+      server: serverShare,
+      ...(workerShare === undefined ? {} : { worker: workerShare }),
+      loadGenerator,
+      rest,
+    };
   };
 }

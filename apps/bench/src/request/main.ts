@@ -1,5 +1,5 @@
 // The request-path benchmark: gaesession beside express-session and its stores, as ratios.
-// Run: `tsx apps/bench/src/request/main.ts [--duration 10] [--connections 50] [--only a,b]`.
+// Run: `tsx --conditions=source apps/bench/src/request/main.ts [--duration 10] [--connections 50] [--only a,b]`.
 import { cpus, loadavg } from 'node:os';
 import { CATALOGUE } from './catalogue.js';
 import { benchServer, interruptRun } from './bench-server.js';
@@ -36,7 +36,7 @@ function summary(options: BenchOptions, results: readonly ServerResult[], start:
     '',
     formatTable(results),
     '',
-    `CPU during each run, % of one core (this machine has ${cpus().length * 100} %):`,
+    `CPU during each run: µs per request, and % of one core (this machine has ${cpus().length * 100} %):`,
     '',
     formatCpuTable(results),
     '',
@@ -59,6 +59,10 @@ async function main(): Promise<number> {
   const ctx = newRunContext();
   await checkServices(ctx.services);
   log(`${machine()}; run ${ctx.runId}`);
+  if (!import.meta.resolve('@gaesession/session').includes('/src/')) {
+    // Only the bench's own cleanup code is affected: the servers always run from the sources.
+    log('note: this process loads the workspace packages from dist/; prefer `tsx --conditions=source`');
+  }
   const results: ServerResult[] = [];
   for (const spec of CATALOGUE.filter((server) => options.only.includes(server.id))) {
     results.push(await benchServer(spec, options, ctx, log));

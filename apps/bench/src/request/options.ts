@@ -18,7 +18,7 @@ export interface BenchOptions {
   readonly cpuProfDir?: string;
 }
 
-export const USAGE = `usage: tsx apps/bench/src/request/main.ts [options]
+export const USAGE = `usage: tsx --conditions=source apps/bench/src/request/main.ts [options]
   --duration <s>      seconds per measured run (default 10)
   --connections <n>   concurrent connections (default 50)
   --only <a,b,...>    servers to run: ${SERVER_IDS.join(', ')} (default all)

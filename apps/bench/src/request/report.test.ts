@@ -83,11 +83,14 @@ describe('formatTable', () => {
 });
 
 describe('formatCpuTable', () => {
-  it('lists server, worker, autocannon and the rest per run', () => {
-    const cpu = { server: 97.4, worker: 40.2, loadGenerator: 30, rest: 25.6 };
-    const table = formatCpuTable([{ ...ours, write: stats(2000, { cpu }) }]);
-    expect(table).toContain('97 / 40 / 30 / 26');
-    expect(table.split('\n')[2]).toContain('—');
+  it('lists CPU µs per request, and server, worker, autocannon and the rest per run', () => {
+    // 10 s at 50 % of a core = 5 CPU s, over 20000 requests = 250 µs each; the worker's 4 s = 200 µs.
+    const cpu = { seconds: 10, server: 50, worker: 40, loadGenerator: 30.2, rest: 25.6 };
+    const cells = formatCpuTable([{ ...ours, write: stats(2000, { cpu }) }])
+      .split('\n')[2]
+      ?.split('|')
+      .map((cell) => cell.trim());
+    expect(cells?.slice(1, -1)).toEqual(['gaesession', '—', '250 + 200', '—', '50 / 40 / 30 / 26']);
   });
 });
 

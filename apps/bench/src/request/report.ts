@@ -130,18 +130,36 @@ function cpuCell(share: CpuShare | undefined): string {
   return [share.server.toFixed(0), worker, share.loadGenerator.toFixed(0), share.rest.toFixed(0)].join(' / ');
 }
 
+/** CPU time per answered request, in µs: the server's, and the worker's after a slash. */
+function costCell(stats: RunStats | undefined): string {
+  const share = stats?.cpu;
+  if (stats === undefined || share === undefined || stats.requests === 0) return '—';
+  const perRequest = (percent: number) => ((percent / 100) * share.seconds * 1e6) / stats.requests;
+  const worker = share.worker === undefined ? '' : ` + ${perRequest(share.worker).toFixed(0)}`;
+  return `${perRequest(share.server).toFixed(0)}${worker}`;
+}
+
 /**
- * Where the CPU went during each run, in % of one core (the machine has `cores` × 100 %):
- * server, gaesession worker, autocannon, and everything else (Redis, memcached, the emulator,
- * other users of the machine).
+ * Where the CPU went during each run: CPU µs per request (server, + worker), which contention
+ * from other processes disturbs less than rates do, and the split in % of one core (the machine
+ * has `cores` × 100 %): server, gaesession worker, autocannon, and everything else (Redis,
+ * memcached, the emulator, other users of the machine).
  */
 export function formatCpuTable(results: readonly ServerResult[]): string {
   const header = [
     'server',
-    'read: server / worker / autocannon / rest %',
-    'write: server / worker / autocannon / rest %',
+    'read µs/req',
+    'write µs/req (+ worker)',
+    'read % server / worker / autocannon / rest',
+    'write % server / worker / autocannon / rest',
   ];
-  const rows = results.map((result) => [result.label, cpuCell(result.read?.cpu), cpuCell(result.write?.cpu)]);
+  const rows = results.map((result) => [
+    result.label,
+    costCell(result.read),
+    costCell(result.write),
+    cpuCell(result.read?.cpu),
+    cpuCell(result.write?.cpu),
+  ]);
   return markdown(header, rows);
 }
 

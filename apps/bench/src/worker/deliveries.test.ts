@@ -8,13 +8,17 @@ describe('deliverConcurrently', () => {
     const delivered: (readonly SessionEvent[])[] = [];
     let running = 0;
     let peak = 0;
-    await deliverConcurrently(roundRobinEvents('s', 5, 0, 23), { inFlight: 3, eventsPerDelivery: 4 }, async (events) => {
-      running++;
-      peak = Math.max(peak, running);
-      await new Promise((resolve) => setTimeout(resolve, 2));
-      delivered.push(events);
-      running--;
-    });
+    await deliverConcurrently(
+      roundRobinEvents('s', 5, 0, 23),
+      { inFlight: 3, eventsPerDelivery: 4 },
+      async (events) => {
+        running++;
+        peak = Math.max(peak, running);
+        await new Promise((resolve) => setTimeout(resolve, 2));
+        delivered.push(events);
+        running--;
+      },
+    );
     expect(peak).toBe(3);
     expect(delivered.map((batch) => batch.length).sort((a, b) => a - b)).toEqual([3, 4, 4, 4, 4, 4]);
     const ids = delivered.flat().map((event) => event.id);

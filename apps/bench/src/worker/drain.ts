@@ -3,7 +3,7 @@ import { DatastoreRepository, DeadLetterStore } from '@gaesession/persistence';
 import { consumeEvents, type ReceivedEvents } from '@gaesession/queue';
 import { GroupCommitter, processPayload, silentLogger } from '@gaesession/worker';
 import { CountingRepository, type ApplyCounts } from './counting-repository.js';
-import { withNamespace, type RunContext } from './context.js';
+import { withNamespace, type Datastore, type RunContext } from './context.js';
 import { Countdown } from './countdown.js';
 import { deleteQueue, publishAll } from './queue.js';
 import { storedVersions, versionMismatches } from './verify.js';
@@ -49,27 +49,8 @@ export async function measureDrain(
       ctx.log(`${mode}: queueing ${workload.events.length} events on ${queueName}`);
       await publishAll(ctx.services, queueName, workload.events);
       const repository = new CountingRepository(new DatastoreRepository({ datastore, namespace }));
-      const committer = new GroupCommitter({ repository });
-      const deps = { committer, deadLetters: new DeadLetterStore({ datastore, namespace }), logger: silentLogger };
-      const persist =
-        mode === 'group-commit'
-          ? async (received: ReceivedEvents, source: string) => {
-              await processPayload(
-                {
-                  payload: received.payload,
-                  invalid: received.invalid,
-                  attempt: received.attempt,
-                  lastAttempt: received.attempt >= received.maxAttempts,
-                  source,
-                },
-                deps,
-              );
-            }
-          : async (received: ReceivedEvents) => {
-              if (received.invalid !== undefined) throw received.invalid;
-              await repository.apply(received.events.map(parseEvent));
-            };
-
+      const persister =
+        mode === 'group-commit' ? groupCommit(datastore, namespace, repository) : oneCommitPerEvent(repository);
       const finished = new Set<string>();
       let failedAttempts = 0;
       const countdown = new Countdown(workload.events.length, options.stallMs);
@@ -82,7 +63,7 @@ export async function measureDrain(
         { connection: ctx.services.redis, queueName, concurrency: options.concurrency },
         async (received) => {
           try {
-            await persist(received, `bullmq:${queueName}/${received.jobId}`);
+            await persister.persist(received, `bullmq:${queueName}/${received.jobId}`);
           } catch (error) {
             failedAttempts++;
             throw error;
@@ -101,7 +82,7 @@ export async function measureDrain(
         clearInterval(progress);
         countdown.dispose();
         await consumer.close();
-        await committer.close();
+        await persister.close();
       }
       const problems = versionMismatches(workload.finalVersions, await storedVersions(datastore, namespace));
       if (problems.length > 0) throw new Error(`${mode}: Datastore does not hold the events: ${problems.join('; ')}`);
@@ -118,4 +99,35 @@ export async function measureDrain(
       await deleteQueue(ctx.services, queueName);
     }
   });
+}
+
+/** How a job's events become durable. */
+interface Persister {
+  persist(received: ReceivedEvents, source: string): Promise<void>;
+  /** Settles what is still pending. */
+  close(): Promise<void>;
+}
+
+/** The seed's worker: each job's event in a Datastore transaction of its own. */
+function oneCommitPerEvent(repository: CountingRepository): Persister {
+  return {
+    persist: async (received) => {
+      if (received.invalid !== undefined) throw received.invalid;
+      await repository.apply(received.events.map(parseEvent));
+    },
+    close: () => Promise.resolve(),
+  };
+}
+
+/** This worker's path: `processPayload` into one `GroupCommitter` with its defaults, as `startLocalQueue` runs it. */
+function groupCommit(datastore: Datastore, namespace: string, repository: CountingRepository): Persister {
+  const committer = new GroupCommitter({ repository });
+  const deps = { committer, deadLetters: new DeadLetterStore({ datastore, namespace }), logger: silentLogger };
+  return {
+    persist: async (received, source) => {
+      const { payload, invalid, attempt, maxAttempts } = received;
+      await processPayload({ payload, invalid, attempt, lastAttempt: attempt >= maxAttempts, source }, deps);
+    },
+    close: () => committer.close(),
+  };
 }

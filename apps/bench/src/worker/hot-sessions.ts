@@ -33,7 +33,9 @@ export async function measureHotSessions(ctx: RunContext, options: HotSessionOpt
     const repository = new CountingRepository(new DatastoreRepository({ datastore, namespace }));
     const committer = new GroupCommitter({ repository });
     const deps = { committer, deadLetters: new DeadLetterStore({ datastore, namespace }), logger: silentLogger };
-    ctx.log(`hot sessions: ${options.changes} changes over ${options.sessions} sessions, ${options.inFlight} in flight`);
+    ctx.log(
+      `hot sessions: ${options.changes} changes over ${options.sessions} sessions, ${options.inFlight} in flight`,
+    );
     const started = performance.now();
     try {
       await deliverConcurrently(workload.events, { inFlight: options.inFlight }, viaProcessPayload(deps));
@@ -42,9 +44,12 @@ export async function measureHotSessions(ctx: RunContext, options: HotSessionOpt
     }
     const elapsedMs = performance.now() - started;
     const problems = versionMismatches(workload.finalVersions, await storedVersions(datastore, namespace));
-    if (problems.length > 0) throw new Error(`hot sessions: Datastore does not hold the newest state: ${problems.join('; ')}`);
+    if (problems.length > 0)
+      throw new Error(`hot sessions: Datastore does not hold the newest state: ${problems.join('; ')}`);
     const counts = repository.counts;
-    ctx.log(`hot sessions: ${counts.written} Session writes in ${counts.applies} applies, ${(elapsedMs / 1000).toFixed(1)} s`);
+    ctx.log(
+      `hot sessions: ${counts.written} Session writes in ${counts.applies} applies, ${(elapsedMs / 1000).toFixed(1)} s`,
+    );
     return { ...options, elapsedMs, counts };
   });
 }

@@ -12,9 +12,13 @@ const CHILD = fileURLToPath(new URL(`./memory-child${extname(fileURLToPath(impor
  * own flags, so tsx and the `source` condition carry over); its progress lines go to stderr.
  */
 export function measureMemoryApart(ctx: RunContext, options: MemoryOptions): Promise<MemoryResult> {
-  const child = spawn(process.execPath, [...process.execArgv, '--expose-gc', CHILD, ctx.runId, JSON.stringify(options)], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [...process.execArgv, '--expose-gc', CHILD, ctx.runId, JSON.stringify(options)],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const output: Buffer[] = [];
   child.stdout.on('data', (chunk: Buffer) => output.push(chunk));
   return new Promise((resolve, reject) => {

@@ -82,7 +82,8 @@ function count(flag: string, raw: string): number {
 
 function share(flag: string, raw: string): number {
   const value = Number(raw);
-  if (raw.trim() === '' || !(value > 0 && value <= 1)) throw new UsageError(`--${flag} takes a number in (0, 1], got "${raw}"`);
+  if (raw.trim() === '' || !(value > 0 && value <= 1))
+    throw new UsageError(`--${flag} takes a number in (0, 1], got "${raw}"`);
   return value;
 }
 

@@ -17,7 +17,11 @@ export interface PurgeMeasurement {
 const NO_BUDGET_MS = 3_600_000;
 
 /** Seeds `count` expired sessions in a fresh namespace and times one purge of them. */
-export async function measurePurge(ctx: RunContext, algorithm: PurgeAlgorithm, count: number): Promise<PurgeMeasurement> {
+export async function measurePurge(
+  ctx: RunContext,
+  algorithm: PurgeAlgorithm,
+  count: number,
+): Promise<PurgeMeasurement> {
   return withNamespace(ctx, `purge-${algorithm}`, async (datastore, namespace) => {
     const seedMs = await seedExpired(datastore, namespace, ctx.name(`purge-${algorithm}`), count);
     ctx.log(`purge ${algorithm}: seeded ${count} expired sessions in ${(seedMs / 1000).toFixed(1)} s`);

@@ -7,7 +7,11 @@ import type { Services } from './services.js';
 const PUBLISH_CHUNK = 500;
 
 /** Queues `events` as BullMQ jobs (one per event, as the web app's publisher does), then closes the publisher. */
-export async function publishAll(services: Services, queueName: string, events: readonly SessionEvent[]): Promise<void> {
+export async function publishAll(
+  services: Services,
+  queueName: string,
+  events: readonly SessionEvent[],
+): Promise<void> {
   // A generous deadline: publishing is set-up here, not what is measured.
   const publisher = new BullMQPublisher({ connection: services.redis, queueName, timeoutMs: 30_000 });
   try {

@@ -15,8 +15,16 @@ const drain = (mode: DrainResult['mode'], elapsedMs: number, applies: number): D
 describe('formatReport', () => {
   it('passes when every figure meets its target', () => {
     const { text, passed } = formatReport({
-      drains: [{ concurrency: 200, group: drain('group-commit', 2_000, 50), seed: drain('one-commit-per-event', 20_000, 5000) }],
-      hot: [{ changes: 1000, sessions: 10, inFlight: 200, elapsedMs: 100, counts: { ...counts(1000, 5), written: 50 } }],
+      drains: [
+        {
+          concurrency: 200,
+          group: drain('group-commit', 2_000, 50),
+          seed: drain('one-commit-per-event', 20_000, 5000),
+        },
+      ],
+      hot: [
+        { changes: 1000, sessions: 10, inFlight: 200, elapsedMs: 100, counts: { ...counts(1000, 5), written: 50 } },
+      ],
     });
     expect(passed).toBe(true);
     expect(text).toContain('2,500 events/s (100.0 events per commit)');
@@ -27,10 +35,24 @@ describe('formatReport', () => {
 
   it('fails on any missed target and names it', () => {
     const { text, passed } = formatReport({
-      drains: [{ concurrency: 32, group: drain('group-commit', 5_000, 200), seed: drain('one-commit-per-event', 20_000, 5000) }],
+      drains: [
+        {
+          concurrency: 32,
+          group: drain('group-commit', 5_000, 200),
+          seed: drain('one-commit-per-event', 20_000, 5000),
+        },
+      ],
       hot: [],
       memory: {
-        options: { events: 1000, warmupEvents: 100, sessions: 10, inFlight: 2, eventsPerDelivery: 1, checkpoints: 1, settleMs: 0 },
+        options: {
+          events: 1000,
+          warmupEvents: 100,
+          sessions: 10,
+          inFlight: 2,
+          eventsPerDelivery: 1,
+          checkpoints: 1,
+          settleMs: 0,
+        },
         before: { heapUsed: 100, rss: 1000, external: 0 },
         checkpoints: [{ events: 1000, heapUsed: 105, rss: 1200, external: 0 }],
         elapsedMs: 1000,

@@ -16,7 +16,11 @@ const PROBE_KEYS = 2000;
 export async function runWorkerBench(ctx: RunContext, options: WorkerBenchOptions): Promise<WorkerBenchResults> {
   const drains: DrainPair[] = [];
   if (options.only.includes('drain')) {
-    const workload = roundRobinWorkload(ctx.name('drain'), options.events, mostlyDistinctSessions(options.events, options.distinct));
+    const workload = roundRobinWorkload(
+      ctx.name('drain'),
+      options.events,
+      mostlyDistinctSessions(options.events, options.distinct),
+    );
     for (const concurrency of options.concurrency) {
       const drain = { concurrency, stallMs: STALL_MS };
       const seed = await measureDrain(ctx, 'one-commit-per-event', workload, drain);

@@ -10,7 +10,13 @@ const SEED_CONCURRENCY = 4;
 const SEED_AGE_MS = 90 * 60_000;
 
 /** The Session keys of `count` expired sessions of `seed`, `batch` per call. */
-export function expiredBatches(datastore: Datastore, namespace: string, seed: string, count: number, batch = SEED_BATCH) {
+export function expiredBatches(
+  datastore: Datastore,
+  namespace: string,
+  seed: string,
+  count: number,
+  batch = SEED_BATCH,
+) {
   const batches: ReturnType<Datastore['key']>[][] = [];
   for (let start = 0; start < count; start += batch) {
     batches.push(
@@ -26,7 +32,12 @@ export function expiredBatches(datastore: Datastore, namespace: string, seed: st
  * Writes `count` expired Session entities (the worker's own `sessionProperties`, `expiresAt` an
  * hour ago) with plain batched upserts, `SEED_CONCURRENCY` calls at a time; returns the ms taken.
  */
-export async function seedExpired(datastore: Datastore, namespace: string, seed: string, count: number): Promise<number> {
+export async function seedExpired(
+  datastore: Datastore,
+  namespace: string,
+  seed: string,
+  count: number,
+): Promise<number> {
   const started = performance.now();
   const past = Date.now() - SEED_AGE_MS;
   const batches = expiredBatches(datastore, namespace, seed, count);

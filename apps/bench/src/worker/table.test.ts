@@ -3,7 +3,14 @@ import { markdownTable } from './table.js';
 
 describe('markdownTable', () => {
   it('pads columns and marks right-aligned ones', () => {
-    const table = markdownTable(['name', 'rate'], [['drain', '1,200'], ['purge', '80']], ['l', 'r']);
+    const table = markdownTable(
+      ['name', 'rate'],
+      [
+        ['drain', '1,200'],
+        ['purge', '80'],
+      ],
+      ['l', 'r'],
+    );
     expect(table.split('\n')).toEqual([
       '| name  |  rate |',
       '|-------|------:|',

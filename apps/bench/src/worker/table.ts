@@ -3,7 +3,9 @@ export type Row = readonly string[];
 
 /** A Markdown table with padded columns; `align` is 'l' or 'r' per column (default 'l'). */
 export function markdownTable(header: Row, rows: readonly Row[], align: readonly ('l' | 'r')[] = []): string {
-  const widths = header.map((cell, column) => Math.max(3, cell.length, ...rows.map((row) => (row[column] ?? '').length)));
+  const widths = header.map((cell, column) =>
+    Math.max(3, cell.length, ...rows.map((row) => (row[column] ?? '').length)),
+  );
   const pad = (cell: string, column: number): string => {
     const width = widths[column] ?? cell.length;
     return align[column] === 'r' ? cell.padStart(width) : cell.padEnd(width);

@@ -15,7 +15,15 @@ describe('roundRobinWorkload', () => {
       [benchKey('seed', 2), 2],
       [benchKey('seed', 0), 3],
     ]);
-    expect(events.map((event) => event.type)).toEqual(['created', 'created', 'created', 'updated', 'updated', 'updated', 'updated']);
+    expect(events.map((event) => event.type)).toEqual([
+      'created',
+      'created',
+      'created',
+      'updated',
+      'updated',
+      'updated',
+      'updated',
+    ]);
     expect(finalVersions).toEqual(
       new Map([
         [benchKey('seed', 0), 3],
