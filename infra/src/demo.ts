@@ -4,7 +4,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { waitFor } from './stack/probe.js';
-import { servicesFor, StackError } from './stack/services.js';
+import { cloudTasks, servicesFor, StackError } from './stack/services.js';
 import { down, stackEnv, up } from './stack/stack.js';
 import { ROOT } from './stack/state.js';
 
@@ -22,7 +22,8 @@ if (queue !== 'bullmq' && queue !== 'cloud-tasks') throw new StackError('--queue
 const webPort = Number(option('web-port', process.env.WEB_PORT ?? '8080'));
 const workerPort = Number(option('worker-port', process.env.WORKER_PORT ?? '8090'));
 const children: ChildProcess[] = [];
-let stopping = false;
+let stopping: Promise<never> | undefined;
+let cron: NodeJS.Timeout | undefined;
 
 async function healthy(port: number): Promise<boolean> {
   try {
@@ -51,7 +52,7 @@ function start(name: string, entry: string, env: Record<string, string>): ChildP
     console.error(prefix(chunk));
   });
   child.on('exit', (code, signal) => {
-    if (!stopping) {
+    if (stopping === undefined) {
       log(`${name} exited (${signal ?? code}); stopping the demo`);
       void stop(1);
     }
@@ -60,26 +61,58 @@ function start(name: string, entry: string, env: Record<string, string>): ChildP
   return child;
 }
 
-async function stop(code: number): Promise<never> {
-  stopping = true;
-  for (const child of children) child.kill('SIGTERM');
-  await Promise.all(
-    children.map(
-      (child) =>
-        new Promise((resolve) => {
-          if (child.exitCode !== null) resolve(null);
-          else child.once('exit', resolve);
-        }),
-    ),
-  );
-  await down({ log, owner: 'demo' });
-  process.exit(code);
+/**
+ * Stops the apps, then the services this demo started, and exits. Runs once: Ctrl-C reaches the
+ * demo twice (from the terminal and relayed by tsx), and a child exiting meanwhile calls it too.
+ */
+function stop(code: number): Promise<never> {
+  stopping ??= (async () => {
+    clearInterval(cron);
+    for (const child of children) child.kill('SIGTERM');
+    await Promise.all(
+      children.map(
+        (child) =>
+          new Promise((resolve) => {
+            if (child.exitCode !== null || child.signalCode !== null) resolve(null);
+            else child.once('exit', resolve);
+          }),
+      ),
+    );
+    const stopped = await down({ log, owner: 'demo' });
+    log(stopped.length > 0 ? `stopped the apps and ${stopped.join(', ')}` : 'stopped the apps');
+    process.exit(code);
+  })();
+  return stopping;
+}
+
+/**
+ * cron.yaml's stand-in for the Cloud Tasks run (BullMQ runs the purge on a job scheduler):
+ * GET /tasks/purge every `everyMs`, with the shared secret, as the worker expects off App Engine.
+ */
+function startCron(workerUrl: string, secret: string, everyMs: number): NodeJS.Timeout {
+  const timer = setInterval(() => {
+    fetch(`${workerUrl}/tasks/purge`, { headers: { 'X-Worker-Secret': secret }, signal: AbortSignal.timeout(everyMs) })
+      .then(async (res) => {
+        const body = await res.text();
+        if (!res.ok) log(`cron: GET /tasks/purge answered ${res.status} ${body}`);
+      })
+      .catch((error: unknown) => {
+        if (stopping === undefined) log(`cron: GET /tasks/purge failed: ${String(error)}`);
+      });
+  }, everyMs);
+  timer.unref();
+  return timer;
 }
 
 async function main(): Promise<void> {
   const services = servicesFor(queue as 'bullmq' | 'cloud-tasks');
+  // The Cloud Tasks emulator the stack starts pushes to WORKER_URL.
   process.env.WORKER_URL = `http://127.0.0.1:${workerPort}`;
-  await up({ owner: 'demo', log, services });
+  const started = await up({ owner: 'demo', log, services });
+  if (queue === 'cloud-tasks' && !started.includes(cloudTasks.name)) {
+    log(`cloud-tasks was already running: it must push to worker=${process.env.WORKER_URL},`);
+    log('  or tasks go elsewhere (stop it with npm run stack -- down, or use --worker-port)');
+  }
   log('building (tsc -b)...');
   const build = spawnSync(join(ROOT, 'node_modules', '.bin', 'tsc'), ['-b', join(ROOT, 'tsconfig.build.json')], {
     stdio: 'inherit',
@@ -87,6 +120,7 @@ async function main(): Promise<void> {
   if (build.status !== 0) throw new StackError('the build failed');
   // Off App Engine the worker trusts only this secret, which the web app's tasks carry.
   const secret = process.env.WORKER_SHARED_SECRET ?? randomBytes(24).toString('base64url');
+  const purgeEveryMs = process.env.PURGE_INTERVAL_MS ?? '60000';
   const env = {
     ...stackEnv(services),
     QUEUE_BACKEND: queue,
@@ -94,7 +128,7 @@ async function main(): Promise<void> {
     WORKER_URL: `http://127.0.0.1:${workerPort}`,
     // Local http:// only: production cookies are Secure.
     COOKIE_ALLOW_HTTP: 'true',
-    PURGE_INTERVAL_MS: process.env.PURGE_INTERVAL_MS ?? '60000',
+    PURGE_INTERVAL_MS: purgeEveryMs,
   };
   start('worker', 'apps/worker/dist/main.js', { ...env, PORT: String(workerPort) });
   start('web', 'apps/web/dist/main.js', { ...env, PORT: String(webPort) });
@@ -105,6 +139,7 @@ async function main(): Promise<void> {
     if (!(await waitFor(() => healthy(port), 30_000)))
       throw new StackError(`${name} did not become healthy on port ${port}`);
   }
+  if (queue === 'cloud-tasks') cron = startCron(env.WORKER_URL, secret, Number(purgeEveryMs));
   log('');
   log(`demo app:  http://127.0.0.1:${webPort}/   (log in with any name, password "a")`);
   log(`JSON API:  http://127.0.0.1:${webPort}/api/session`);
@@ -115,6 +150,7 @@ async function main(): Promise<void> {
 process.on('SIGINT', () => void stop(0));
 process.on('SIGTERM', () => void stop(0));
 main().catch(async (error: unknown) => {
-  console.error(error instanceof StackError ? `[demo] ${error.message}` : error);
+  // Once stopping, a failure is the interrupted start-up itself: nothing worth reporting.
+  if (stopping === undefined) console.error(error instanceof StackError ? `[demo] ${error.message}` : error);
   await stop(1);
 });

@@ -5,9 +5,8 @@ import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import type { Datastore } from '@google-cloud/datastore';
 import { loadConfig, type Config } from '@gaesession/config';
-import { destroyedEvent, eventId, type SessionEvent } from '@gaesession/events';
+import type { SessionEvent } from '@gaesession/events';
 import { SESSION_UNINDEXED } from '@gaesession/persistence';
-import { newToken, sessionKey, type JsonObject } from '@gaesession/session';
 import { clearNamespace, eventually, services, uniqueName } from '@gaesession/testkit';
 import { Queue } from 'bullmq';
 import { closeDatastore, createDatastore } from './datastore.js';
@@ -101,38 +100,7 @@ export async function corruptSession(test: TestWorker, key: string): Promise<voi
   });
 }
 
-/** A fresh session key (hash of a fresh token), as the store makes them. */
-export function newKey(): string {
-  return sessionKey(newToken());
-}
-
-/** A live event of `key` at `version` with `attrs`; it occurred at `at` and lives `timeout` ms. */
-export function liveEvent(
-  key: string,
-  version: number,
-  attrs: JsonObject,
-  { at = Date.now(), timeout = 3_600_000 } = {},
-): SessionEvent {
-  return {
-    v: 1,
-    id: eventId(key, version),
-    type: version === 1 ? 'created' : 'updated',
-    key,
-    version,
-    ops: [],
-    snapshot: { created: at, accessed: at, timeout, constants: {}, attrs },
-    occurredAt: at,
-    expiresAt: at + timeout,
-  };
-}
-
-export function destroyEvent(
-  key: string,
-  version: number,
-  { at = Date.now(), timeout = 3_600_000 } = {},
-): SessionEvent {
-  return destroyedEvent(key, version, at + timeout, at);
-}
+export { destroyEvent, liveEvent, newKey } from '@gaesession/testkit';
 
 /** An admin handle on a test's queues: counts jobs, and removes every trace of them at the end. */
 export interface TestQueues {

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { failureStatus, responseStatus } from './attempt-status.js';
 import { buildRequest, type OutgoingRequest } from './dispatch-request.js';
 import type { DispatchOutcome } from './http-dispatch.js';
@@ -49,6 +50,8 @@ export class QueueRunner {
     private readonly context: RunnerContext,
   ) {
     this.bucket = new TokenBucket(spec.maxDispatchesPerSecond, spec.maxBurstSize);
+    // Every attempt in flight listens on this one signal; up to max_concurrent_requests is no leak.
+    setMaxListeners(spec.maxConcurrentDispatches + 1, this.abort.signal);
   }
 
   has(taskId: string): boolean {

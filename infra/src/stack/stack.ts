@@ -54,7 +54,10 @@ export async function up(options: {
   const launched = missing.map((service) => {
     const launch = service.prepare(options.log);
     options.log(`${service.name.padEnd(10)} starting: ${launch.command} ${launch.args.join(' ')}`);
-    return { service, process: launchDetached(service.name, launch.command, launch.args, options.owner) };
+    const proc = launchDetached(service.name, launch.command, launch.args, options.owner);
+    // Recorded at once, not once ready: a run interrupted meanwhile (Ctrl-C) must still stop it.
+    record(service.name, proc);
+    return { service, process: proc };
   });
   const started: string[] = [];
   const failures: string[] = [];
@@ -71,33 +74,34 @@ export async function up(options: {
           `${service.name} did not answer on ${service.host}:${service.port} within ${service.startTimeoutMs / 1000} s; see ${proc.log}`,
         );
         await stopProcess(proc.pid);
+        record(service.name, undefined);
       }
     }),
   );
-  const state = readState();
-  for (const { service, process: proc } of launched) {
-    if (started.includes(service.name)) state[service.name] = proc;
-  }
-  writeState(state);
   if (failures.length > 0) throw new StackError(failures.join('\n'));
   return started;
 }
 
 /** Stops the processes this stack started (all of them, or only those a test run started). */
 export async function down(options: { log: Log; owner?: StartedProcess['owner'] }): Promise<string[]> {
-  const state = new Map(Object.entries(readState()));
   const stopped: string[] = [];
-  for (const [name, proc] of state) {
+  for (const [name, proc] of Object.entries(readState())) {
     if (options.owner !== undefined && proc.owner !== options.owner) continue;
     if (isAlive(proc.pid)) {
       options.log(`${name.padEnd(10)} stopping (pid ${proc.pid})`);
       await stopProcess(proc.pid);
     }
-    state.delete(name);
+    // One entry at a time: another process may be recording its own meanwhile.
+    record(name, undefined);
     stopped.push(name);
   }
-  writeState(Object.fromEntries(state));
   return stopped;
+}
+
+/** Writes down (or, with undefined, forgets) the process the stack started for service `name`. */
+function record(name: string, proc: StartedProcess | undefined): void {
+  const others = Object.entries(readState()).filter(([other]) => other !== name);
+  writeState(Object.fromEntries(proc === undefined ? others : [...others, [name, proc]]));
 }
 
 function launchDetached(name: string, command: string, args: string[], owner: StartedProcess['owner']): StartedProcess {

@@ -26,8 +26,33 @@ export interface StartAppsOptions {
   readonly label?: string;
   /** More environment for both apps; wins over the fixture's. */
   readonly env?: Readonly<Record<string, string>>;
+  /** More environment for the worker only (e.g. `GAE_ENV`); wins over `env`. */
+  readonly workerEnv?: Readonly<Record<string, string>>;
+  /**
+   * Starts something the apps need before they start, given the names and addresses they will
+   * use (e.g. a Cloud Tasks emulator that pushes to the worker). Its `env` goes to both apps (under
+   * `env`); it is closed after the apps have stopped. @defaultValue nothing
+   */
+  readonly sidecar?: (plan: AppsPlan) => Promise<Sidecar>;
   /** How long each app may take to answer /_ah/warmup and /healthz, in ms. @defaultValue 30000 */
   readonly startTimeoutMs?: number;
+}
+
+/** What the apps will use, known before they start. */
+export interface AppsPlan {
+  /** QUEUE_NAME of both apps. */
+  readonly queueName: string;
+  /** `http://127.0.0.1:<port>` the worker will listen on. */
+  readonly workerUrl: string;
+  /** `http://127.0.0.1:<port>` the web app will listen on. */
+  readonly webUrl: string;
+}
+
+/** A service started for the apps by {@link StartAppsOptions.sidecar}. */
+export interface Sidecar {
+  /** Environment pointing the apps at it. */
+  readonly env: Readonly<Record<string, string>>;
+  close(): Promise<unknown>;
 }
 
 export interface RunningApp {
@@ -117,6 +142,19 @@ export async function startApps(options: StartAppsOptions = {}): Promise<Running
   cleanup.add(() => deleteQueueKeys(queueName));
   const cacheKeyPrefix = `${uniqueName(label)}:`;
   const [workerPort, webPort] = [await freePort(), await freePort()];
+  const workerUrl = `http://127.0.0.1:${workerPort}`;
+  let sidecarEnv: Readonly<Record<string, string>> = {};
+  if (options.sidecar !== undefined) {
+    try {
+      const sidecar = cleanup.track(
+        await options.sidecar({ queueName, workerUrl, webUrl: `http://127.0.0.1:${webPort}` }),
+      );
+      sidecarEnv = sidecar.env;
+    } catch (error) {
+      await cleanup.run();
+      throw error;
+    }
+  }
   const env: Record<string, string> = {
     NODE_ENV: 'production',
     GOOGLE_CLOUD_PROJECT: services.datastore.projectId,
@@ -129,16 +167,24 @@ export async function startApps(options: StartAppsOptions = {}): Promise<Running
     QUEUE_BACKEND: 'bullmq',
     QUEUE_NAME: queueName,
     WORKER_SHARED_SECRET: randomBytes(24).toString('base64url'),
-    WORKER_URL: `http://127.0.0.1:${workerPort}`,
+    WORKER_URL: workerUrl,
     // Local http:// only: production cookies are Secure.
     COOKIE_ALLOW_HTTP: 'true',
+    ...sidecarEnv,
     ...options.env,
   };
   const launcher = options.launcher ?? 'node';
   const timeoutMs = options.startTimeoutMs ?? 30_000;
   const appEnv = { ...baseEnv(), ...env };
   const started = await Promise.allSettled([
-    startApp('worker', options.workerDir ?? join(ROOT, 'apps', 'worker'), launcher, appEnv, workerPort, timeoutMs),
+    startApp(
+      'worker',
+      options.workerDir ?? join(ROOT, 'apps', 'worker'),
+      launcher,
+      { ...appEnv, ...options.workerEnv },
+      workerPort,
+      timeoutMs,
+    ),
     startApp('web', options.webDir ?? join(ROOT, 'apps', 'web'), launcher, appEnv, webPort, timeoutMs),
   ]);
   const processes = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value.process] : []));

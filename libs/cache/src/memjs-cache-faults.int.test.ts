@@ -189,7 +189,7 @@ describe('MemjsCache across a memcached stall', () => {
 
     await cache.close();
     const after = await eventually(async () => ((await clientConnections(server.port)) === idle ? idle : undefined), {
-      timeoutMs: 3_000,
+      timeoutMs: 15_000,
       what: 'memcached to see every cache connection closed',
     });
     expect(after).toBe(idle);

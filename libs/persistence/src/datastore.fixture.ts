@@ -1,39 +1,11 @@
 // Shared by the integration suites of this package (not built, not a test file itself).
-import { destroyedEvent, eventId, type SessionEvent } from '@gaesession/events';
-import { newToken, sessionKey, type JsonObject } from '@gaesession/session';
-export { closeDatastore, datastoreClient, testDatastore, type TestDatastore } from '@gaesession/testkit';
-
-/** A fresh session key (hash of a fresh token), as the store makes them. */
-export function newKey(): string {
-  return sessionKey(newToken());
-}
-
-export interface EventShape {
-  /** When it happened, ms. @defaultValue Date.now() */
-  at?: number;
-  /** Idle timeout, ms. @defaultValue one hour */
-  timeout?: number;
-}
-
-/** A live event of `key` at `version`, with `attrs` as its snapshot. */
-export function liveEvent(key: string, version: number, attrs: JsonObject, shape: EventShape = {}): SessionEvent {
-  const at = shape.at ?? Date.now();
-  const timeout = shape.timeout ?? 3_600_000;
-  return {
-    v: 1,
-    id: eventId(key, version),
-    type: version === 1 ? 'created' : 'updated',
-    key,
-    version,
-    ops: [],
-    snapshot: { created: at, accessed: at, timeout, constants: {}, attrs },
-    occurredAt: at,
-    expiresAt: at + timeout,
-  };
-}
-
-/** The destroying event of `key` at `version`; its tombstone lives an hour unless told. */
-export function destroyEvent(key: string, version: number, shape: EventShape = {}): SessionEvent {
-  const at = shape.at ?? Date.now();
-  return destroyedEvent(key, version, at + (shape.timeout ?? 3_600_000), at);
-}
+export {
+  closeDatastore,
+  datastoreClient,
+  destroyEvent,
+  liveEvent,
+  newKey,
+  testDatastore,
+  type EventShape,
+  type TestDatastore,
+} from '@gaesession/testkit';

@@ -86,10 +86,13 @@ describe('holdResponseUntilCommitted', () => {
       answered = true;
       return response;
     });
-    await tick(50);
+    // Wait for the commit to start (no fixed sleep: the machine may be busy), then check that
+    // nothing was answered while it is held.
+    while (current?.commits !== 1) await tick(5);
+    await tick(20);
     expect(answered).toBe(false);
-    expect(current?.commits).toBe(1);
-    current?.open();
+    expect(current.commits).toBe(1);
+    current.open();
     const response = await pending;
     expect(await response.text()).toBe('abc');
     expect(response.headers.getSetCookie()).toEqual(['sid=abc; Path=/']);

@@ -10,3 +10,4 @@ export {
   startPrivateRedis,
   type PrivateServer,
 } from './private-server.js';
+export { destroyEvent, liveEvent, newKey, type EventShape } from './events.js';

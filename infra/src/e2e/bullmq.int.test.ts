@@ -1,0 +1,5 @@
+// The end-to-end scenarios on the local queue path: BullMQ on Redis.
+import { bullmqBackend } from './bullmq-backend.fixture.js';
+import { defineQueueScenarios } from './scenarios.fixture.js';
+
+defineQueueScenarios(bullmqBackend);

@@ -1,0 +1,102 @@
+// A browser-like client of the demo app's JSON API: one cookie jar, one session (not built, not a
+// test file itself).
+
+/** The session as GET /api/session describes it (see apps/web/src/api.ts). */
+export interface SessionView {
+  /** The session key (a hash of the token), as Datastore stores it. */
+  readonly id: string;
+  readonly user: string | null;
+  readonly attrs: Record<string, unknown>;
+  readonly version: number;
+  readonly created: number;
+  readonly accessed: number;
+}
+
+/** What GET /api/durability answers. */
+export interface Durability {
+  readonly version: number;
+  readonly durableVersion: number;
+  readonly durable: boolean;
+}
+
+/** The web app answered something other than what the call expects. */
+export class UnexpectedAnswerError extends Error {
+  override name = 'UnexpectedAnswerError';
+}
+
+/**
+ * Logs in, reads and writes over HTTP, keeping cookies the way a browser does: the latest
+ * `Set-Cookie` of a name wins, an expired one removes it. Concurrent calls share the jar.
+ */
+export class WebClient {
+  readonly #baseUrl: string;
+  readonly #cookies = new Map<string, string>();
+
+  constructor(baseUrl: string) {
+    this.#baseUrl = baseUrl;
+  }
+
+  /** POST /api/login: starts a session for `user`. */
+  async login(user: string): Promise<SessionView> {
+    return this.#json<SessionView>('POST', '/api/login', { user }, 201);
+  }
+
+  /** GET /api/session */
+  async session(): Promise<SessionView> {
+    return this.#json<SessionView>('GET', '/api/session');
+  }
+
+  /** PUT /api/attrs/:name with `{ value }`. */
+  async set(name: string, value: unknown): Promise<SessionView> {
+    return this.#json<SessionView>('PUT', `/api/attrs/${encodeURIComponent(name)}`, { value });
+  }
+
+  /** POST /api/incr/:name: the value after merging with concurrent increments. */
+  async increment(name: string): Promise<{ value: number; version: number }> {
+    return this.#json('POST', `/api/incr/${encodeURIComponent(name)}`, {});
+  }
+
+  /** POST /api/logout: destroys the session (a tombstone once durable). */
+  async logout(): Promise<void> {
+    await this.#json('POST', '/api/logout', undefined, 204);
+  }
+
+  /** GET /api/durability: the version Datastore holds for this session. */
+  async durability(): Promise<Durability> {
+    return this.#json<Durability>('GET', '/api/durability');
+  }
+
+  async #json<T>(method: string, path: string, body?: unknown, expected = 200): Promise<T> {
+    const headers: Record<string, string> = {};
+    if (this.#cookies.size > 0)
+      headers.Cookie = [...this.#cookies].map(([name, value]) => `${name}=${value}`).join('; ');
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    const res = await fetch(this.#baseUrl + path, {
+      method,
+      headers,
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      signal: AbortSignal.timeout(20_000),
+    });
+    this.#keepCookies(res.headers.getSetCookie());
+    const text = await res.text();
+    if (res.status !== expected)
+      throw new UnexpectedAnswerError(`${method} ${path}: expected ${expected}, got ${res.status} ${text}`);
+    return (text === '' ? undefined : JSON.parse(text)) as T;
+  }
+
+  #keepCookies(setCookies: readonly string[]): void {
+    for (const line of setCookies) {
+      const [pair = '', ...attributes] = line.split(';').map((part) => part.trim());
+      const eq = pair.indexOf('=');
+      if (eq <= 0) continue;
+      const name = pair.slice(0, eq);
+      const expired = attributes.some(
+        (attribute) =>
+          /^max-age=(0|-\d+)$/i.test(attribute) ||
+          (/^expires=/i.test(attribute) && Date.parse(attribute.slice(8)) <= Date.now()),
+      );
+      if (expired) this.#cookies.delete(name);
+      else this.#cookies.set(name, pair.slice(eq + 1));
+    }
+  }
+}

@@ -1,0 +1,188 @@
+// Hostile cookies and session fixation against the real demo app, unsigned and signed (COOKIE_SECRETS):
+// every input yields "no session" or exactly the right session, quickly; never a 5xx, never
+// someone else's session, never a session the server did not issue.
+import { newToken, sessionKey } from '@gaesession/session';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { RunningApps } from '../testing/apps.fixture.js';
+import { rawRequest } from './raw-http.fixture.js';
+import { cookieCases, type CookieCase, type CookieContext } from './cookie-cases.fixture.js';
+import { cookieSecret, countBy, mapConcurrently, startBuiltApps } from './suite.fixture.js';
+import {
+  act,
+  call,
+  COOKIE_NAME,
+  issuedValue,
+  login,
+  type Answer,
+  type Issued,
+  type SessionView,
+} from './web.fixture.js';
+
+/** A clear answer comes at once: anything slower waited on something the input cannot justify. */
+const PROMPT_MS = 3000;
+
+for (const signed of [false, true]) {
+  describe(`hostile cookies, ${signed ? 'signed' : 'unsigned'} (demo app)`, () => {
+    let apps: RunningApps | undefined;
+    let ctx: CookieContext;
+    const web = () => apps?.web.url ?? '';
+    /** Token of each live session by id, to check any Set-Cookie an answer carries. */
+    const tokens = new Map<string, string>();
+
+    beforeAll(async () => {
+      apps = await startBuiltApps({
+        label: signed ? 'hostile-signed' : 'hostile-unsigned',
+        env: signed ? { COOKIE_SECRETS: cookieSecret() } : {},
+      });
+      let victim = await login(web(), 'victim');
+      victim = (await act(web(), victim, 'PUT', '/api/attrs/a', { body: { value: 1 } })).session;
+      const other = await login(web(), 'other');
+      const loggedOut = await login(web(), 'leaver');
+      await act(web(), loggedOut, 'POST', '/api/logout');
+      const before = await login(web(), 'regenerator');
+      const after = (await act(web(), before, 'POST', '/api/regenerate')).session;
+      ctx = { signed, victim, other, loggedOut, regenerated: { before, after } };
+      for (const session of [victim, other, after]) tokens.set(session.id, session.token);
+    }, 120_000);
+
+    afterAll(async () => {
+      await apps?.stop();
+    });
+
+    beforeEach(({ onTestFailed }) => {
+      onTestFailed(() => {
+        console.error(`apps' output:\n${apps?.output() ?? '(not started)'}`);
+      });
+    });
+
+    /** What is wrong with `answer` to `c`, or undefined when it is one of the allowed answers. */
+    function problem(c: CookieCase, answer: Answer): string | undefined {
+      if (answer.status >= 500) return `answered ${answer.status} ${answer.body.slice(0, 200)}`;
+      if (answer.ms > PROMPT_MS) return `took ${Math.round(answer.ms)} ms`;
+      if (c.parserMayRefuse === true && (answer.status === 400 || answer.status === 431)) return undefined;
+      for (const value of answer.setCookies.map((line) => line.split(';')[0] ?? '')) {
+        const [name = '', cookie = ''] = value.split(/=(.*)/s);
+        const expectedToken = c.expected.kind === 'session' ? tokens.get(c.expected.id) : undefined;
+        if (name === COOKIE_NAME && cookie !== '' && cookie.slice(0, 43) !== expectedToken) {
+          return `set a session cookie it should not: ${value}`;
+        }
+      }
+      const view = answer.json as Partial<SessionView> & { error?: { code?: string } };
+      if (c.expected.kind === 'none') {
+        return answer.status === 401 && view.error?.code === 'NO_SESSION'
+          ? undefined
+          : `expected 401 NO_SESSION, got ${answer.status} ${answer.body.slice(0, 200)}`;
+      }
+      return answer.status === 200 && view.id === c.expected.id
+        ? undefined
+        : `expected session ${c.expected.id}, got ${answer.status} ${answer.body.slice(0, 200)}`;
+    }
+
+    it('answers every hostile Cookie header with no session or the right one, at once', async () => {
+      const cases = cookieCases(ctx);
+      const victimBefore = (await call(web(), 'GET', '/api/session', { cookie: ctx.victim.pair })).json as SessionView;
+      const answers = await mapConcurrently(cases, 8, (c) => call(web(), 'GET', '/api/session', { cookie: c.cookies }));
+      const failures = cases.flatMap((c, i) => {
+        const found = problem(c, answers[i]!);
+        return found === undefined ? [] : [`[${c.target}] ${c.name}: ${found}`];
+      });
+      console.log(
+        `[hostile cookies ${signed ? 'signed' : 'unsigned'}] ${cases.length} inputs`,
+        JSON.stringify(countBy(cases, (c) => c.target)),
+        `parser refusals: ${answers.filter((a) => a.status === 400 || a.status === 431).length}`,
+        `slowest: ${Math.round(Math.max(...answers.map((a) => a.ms)))} ms`,
+      );
+      expect(failures).toEqual([]);
+      // Nothing the inputs did changed the victim's session.
+      const victimAfter = (await call(web(), 'GET', '/api/session', { cookie: ctx.victim.pair })).json as SessionView;
+      expect(victimAfter).toEqual(victimBefore);
+    });
+
+    it('serves the login page and refuses writes for forged, stale and replayed cookies', async () => {
+      const bad = [
+        newToken(),
+        `${newToken()}~3`,
+        ctx.loggedOut.value,
+        ctx.regenerated.before.value,
+        ctx.victim.value.slice(0, 42),
+        `${ctx.victim.token}.${newToken()}`,
+      ].map((value) => `${COOKIE_NAME}=${value}`);
+      const routes: [string, string, unknown][] = [
+        ['PUT', '/api/attrs/a', { value: 2 }],
+        ['DELETE', '/api/attrs/a', undefined],
+        ['POST', '/api/incr/n', {}],
+        ['POST', '/api/regenerate', undefined],
+        ['POST', '/api/logout', undefined],
+        ['GET', '/api/durability', undefined],
+      ];
+      const failures: string[] = [];
+      await mapConcurrently(bad, 3, async (cookie) => {
+        const page = await call(web(), 'GET', '/', { cookie });
+        if (page.status !== 200 || !page.body.includes('name="password"') || page.ms > PROMPT_MS) {
+          failures.push(`GET / with ${cookie}: ${page.status} after ${Math.round(page.ms)} ms`);
+        }
+        for (const [method, path, body] of routes) {
+          const answer = await call(web(), method, path, { cookie, ...(body === undefined ? {} : { body }) });
+          const created = issuedValue(answer);
+          if (answer.status !== 401 || (created !== undefined && created !== '') || answer.ms > PROMPT_MS) {
+            failures.push(`${method} ${path} with ${cookie}: ${answer.status} after ${Math.round(answer.ms)} ms`);
+          }
+        }
+      });
+      expect(failures).toEqual([]);
+      const victim = (await call(web(), 'GET', '/api/session', { cookie: ctx.victim.pair })).json as SessionView;
+      expect(victim.attrs).toEqual({ a: 1 });
+    });
+
+    describe('session fixation', () => {
+      /** Logs in with `planted` in the jar; the session it gets must be new, and `planted` must give nothing. */
+      async function loginOver(planted: string, plantedToken: string): Promise<Issued> {
+        const fresh = await login(web(), 'target', { cookie: `${COOKIE_NAME}=${planted}` });
+        expect(fresh.token).not.toBe(plantedToken);
+        expect(fresh.id).not.toBe(sessionKey(plantedToken));
+        const mine = await call(web(), 'GET', '/api/session', { cookie: fresh.pair });
+        expect(mine.status).toBe(200);
+        expect((mine.json as SessionView).user).toBe('target');
+        const theirs = await call(web(), 'GET', '/api/session', { cookie: `${COOKIE_NAME}=${planted}` });
+        expect(theirs.status).toBe(401);
+        return fresh;
+      }
+
+      it('never adopts a token it did not issue, with or without a version hint or signature', async () => {
+        for (const suffix of ['', '~1', '~3', `.${newToken()}`, `.${newToken()}~2`]) {
+          const planted = newToken();
+          await loginOver(planted + suffix, planted);
+        }
+      });
+
+      it('replaces (and kills) the attacker’s own live session planted in the victim’s jar', async () => {
+        const attacker = await login(web(), 'attacker');
+        await loginOver(attacker.value, attacker.token);
+        // The HTML form login does the same.
+        const again = await login(web(), 'attacker');
+        const withForm = await formLogin(web(), again.pair);
+        expect(withForm.slice(0, 43)).not.toBe(again.token);
+        expect((await call(web(), 'GET', '/api/session', { cookie: again.pair })).status).toBe(401);
+      });
+    });
+  });
+}
+
+/** POST /login (the HTML form) as "target" with `cookie`; returns the session cookie value it set. */
+async function formLogin(baseUrl: string, cookie: string): Promise<string> {
+  const answer = await rawRequest(baseUrl, {
+    method: 'POST',
+    path: '/login',
+    headers: [
+      ['Cookie', cookie],
+      ['Content-Type', 'application/x-www-form-urlencoded'],
+    ],
+    body: 'user=target&password=a',
+  });
+  expect(answer.status).toBe(303);
+  const value = answer.setCookies
+    .map((line) => line.split(';')[0] ?? '')
+    .find((pair) => pair.startsWith(`${COOKIE_NAME}=`) && pair.length > COOKIE_NAME.length + 1);
+  expect(value).toBeDefined();
+  return (value ?? '').slice(COOKIE_NAME.length + 1);
+}
