@@ -41,7 +41,7 @@ export interface QueueStack {
 /** One queue backend the scenarios run on. */
 export interface QueueBackend {
   readonly name: 'bullmq' | 'cloud-tasks';
-  /** Builds nothing; starts the apps (and the queue's services) on this backend. */
+  /** Starts the apps (and the queue's own services) on this backend, from their dist folders. */
   start(): Promise<QueueStack>;
 }
 

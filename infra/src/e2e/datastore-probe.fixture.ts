@@ -1,6 +1,6 @@
 // What the worker left in Datastore, read (and for some scenarios seeded) by the end-to-end tests
 // through the test's own client (not built, not a test file itself).
-import { decodeBatch, destroyedEvent, eventId, parseEvent, type SessionEvent } from '@gaesession/events';
+import { decodeBatch, eventId, parseEvent, type SessionEvent } from '@gaesession/events';
 import {
   DEFAULT_EVENT_LOG_KIND,
   DEFAULT_SESSION_KIND,
@@ -9,8 +9,7 @@ import {
   sessionProperties,
   type DeadLetter,
 } from '@gaesession/persistence';
-import { newToken, sessionKey } from '@gaesession/session';
-import { eventually, type TestDatastore } from '@gaesession/testkit';
+import { destroyEvent, eventually, liveEvent, newKey, type TestDatastore } from '@gaesession/testkit';
 
 /** A `Session` entity as stored (see libs/persistence/src/model.ts), or a corrupt one. */
 export interface StoredEntity {
@@ -83,21 +82,8 @@ export async function corruptSession(store: TestDatastore, key: string): Promise
  */
 export async function seedExpiredSessions(store: TestDatastore, agoMs: number): Promise<string[]> {
   const { datastore, namespace } = store;
-  const at = Date.now() - agoMs - 60_000;
-  const live = sessionKey(newToken());
-  const destroyed = sessionKey(newToken());
-  const liveEvent: SessionEvent = {
-    v: 1,
-    id: eventId(live, 1),
-    type: 'created',
-    key: live,
-    version: 1,
-    ops: [],
-    snapshot: { created: at, accessed: at, timeout: 60_000, constants: { user: 'expired' }, attrs: {} },
-    occurredAt: at,
-    expiresAt: at + 60_000,
-  };
-  const events = [liveEvent, destroyedEvent(destroyed, 2, at + 60_000, at)];
+  const shape = { at: Date.now() - agoMs - 60_000, timeout: 60_000 };
+  const events = [liveEvent(newKey(), 1, {}, shape), destroyEvent(newKey(), 2, shape)];
   await datastore.upsert(
     events.map((event) => ({
       key: datastore.key({ namespace, path: [DEFAULT_SESSION_KIND, event.key] }),
@@ -105,7 +91,7 @@ export async function seedExpiredSessions(store: TestDatastore, agoMs: number): 
       excludeFromIndexes: [...SESSION_UNINDEXED],
     })),
   );
-  return [live, destroyed];
+  return events.map((event) => event.key);
 }
 
 /** The dead letters of the test's namespace, newest first. */

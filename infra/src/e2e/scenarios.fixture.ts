@@ -1,7 +1,8 @@
 // The end-to-end scenarios, declared once and run on each queue backend: through the demo app's
 // HTTP API, the queue and the worker, on the real memcached, Redis and Datastore emulator
 // (not built, not a test file itself).
-import { eventId } from '@gaesession/events';
+import { eventId, type SessionEvent } from '@gaesession/events';
+import type { DeadLetter } from '@gaesession/persistence';
 import { eventually } from '@gaesession/testkit';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildRepository } from '../testing/build.fixture.js';
@@ -58,7 +59,7 @@ export function defineQueueScenarios(backend: QueueBackend): void {
       });
 
     /** Redelivers `events` and waits until the worker has applied them (a no-op apply counts). */
-    async function redeliverAndWait(events: Parameters<QueueStack['redeliver']>[0]) {
+    async function redeliverAndWait(events: readonly SessionEvent[]) {
       await drained();
       const before = await workerMetrics(stack().apps);
       await stack().redeliver(events);
@@ -172,7 +173,7 @@ export function defineQueueScenarios(backend: QueueBackend): void {
       const attempts = await stack().attemptsAllowed(poisoned);
       expect(attempts).toBeGreaterThan(1);
       const stopHurrying = stack().hurryRetries();
-      let letter;
+      let letter: DeadLetter;
       try {
         letter = await eventually(
           async () => {

@@ -9,7 +9,10 @@ export interface DatastoreClientOptions {
 /** A Datastore client: the emulator (plain HTTP/gRPC) when `emulatorHost` is set. */
 export function createDatastoreClient(options: DatastoreClientOptions): Datastore {
   const { projectId, emulatorHost } = options;
-  return new Datastore({ projectId, ...(emulatorHost === undefined ? {} : { apiEndpoint: `http://${emulatorHost}` }) });
+  if (emulatorHost === undefined) return new Datastore({ projectId });
+  // universeDomain: without it google-auth probes the GCE metadata server first (slow, and a
+  // MetadataLookupWarning) even though the emulator needs no credentials.
+  return new Datastore({ projectId, apiEndpoint: `http://${emulatorHost}`, universeDomain: 'googleapis.com' });
 }
 
 /** Closes a client's gRPC channels (the Datastore class itself has no close()). */

@@ -167,7 +167,7 @@ describe('DatastoreRepository.write', () => {
 describe('when Datastore is unreachable', () => {
   it('fails with DATASTORE_UNAVAILABLE after bounded retries', async () => {
     const port = await freePort();
-    const datastore = datastoreClient(`http://127.0.0.1:${port}`);
+    const datastore = datastoreClient(`127.0.0.1:${port}`);
     const down = new DatastoreRepository({ datastore, retry: { attempts: 2, baseDelayMs: 1, callTimeoutMs: 1000 } });
     try {
       const started = Date.now();

@@ -61,7 +61,10 @@ export function createDatastore(config: Config): Datastore {
 /** The event publisher the configuration names. */
 export function createPublisher(config: Config): EventPublisher {
   const { queue, projectId, worker } = config;
-  if (queue.backend === 'bullmq') return new BullMQPublisher({ connection: queue.redis, queueName: queue.name });
+  if (queue.backend === 'bullmq') {
+    // As many deliveries as Cloud Tasks makes: the worker dead-letters the last one.
+    return new BullMQPublisher({ connection: queue.redis, queueName: queue.name, attempts: worker.retryLimit + 1 });
+  }
   const emulator = queue.cloudTasks.emulatorHost;
   const [host, port] = emulator?.split(':') ?? [];
   return new CloudTasksPublisher({

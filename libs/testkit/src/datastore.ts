@@ -1,5 +1,5 @@
 import { Datastore, type Key } from '@google-cloud/datastore';
-import { closeDatastore } from '@gaesession/persistence';
+import { closeDatastore, createDatastoreClient } from '@gaesession/persistence';
 import { services, uniqueName } from './services.js';
 
 export interface TestDatastore {
@@ -12,8 +12,8 @@ export interface TestDatastore {
   close(): Promise<void>;
 }
 
-export function datastoreClient(apiEndpoint = `http://${services.datastore.emulatorHost}`): Datastore {
-  return new Datastore({ projectId: services.datastore.projectId, apiEndpoint });
+export function datastoreClient(emulatorHost: string = services.datastore.emulatorHost): Datastore {
+  return createDatastoreClient({ projectId: services.datastore.projectId, emulatorHost });
 }
 
 function keyOf(entity: unknown): Key {
