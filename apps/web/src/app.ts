@@ -2,6 +2,7 @@ import express, { type Express } from 'express';
 import type { SessionRepository } from '@gaesession/persistence';
 import { sessionMiddleware, type SessionManager } from '@gaesession/session';
 import { sessionApi } from './api.js';
+import { errorAnswer } from './errors.js';
 import { homePage, loginPage } from './page.js';
 
 export interface WebAppDependencies {
@@ -72,5 +73,6 @@ export function createWebApp(deps: WebAppDependencies): Express {
     res.redirect(303, '/');
   });
 
+  app.use(errorAnswer);
   return app;
 }

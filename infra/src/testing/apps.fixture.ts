@@ -4,6 +4,8 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import {
   Cleanup,
+  closeDatastore,
+  datastoreClient,
   eventually,
   freePort,
   services,
@@ -12,6 +14,7 @@ import {
   type TestDatastore,
 } from '@gaesession/testkit';
 import { ROOT } from '../stack/state.js';
+import { controlApp, type ControlledApp } from './controlled-app.fixture.js';
 import { startGroup, type GroupProcess } from './process.fixture.js';
 import { deleteQueueKeys } from './redis-keys.fixture.js';
 
@@ -36,6 +39,23 @@ export interface StartAppsOptions {
   readonly sidecar?: (plan: AppsPlan) => Promise<Sidecar>;
   /** How long each app may take to answer /_ah/warmup and /healthz, in ms. @defaultValue 30000 */
   readonly startTimeoutMs?: number;
+  /**
+   * Services of the test's own (e.g. from `startPrivateRedis`) instead of the machine's shared
+   * ones, so the test may stop, flush or restart them. A private Redis's queue keys and a private
+   * emulator's entities are not cleaned up by `stop()`: the test discards the whole server.
+   * @defaultValue the shared services (`services` from testkit)
+   */
+  readonly services?: AppServices;
+}
+
+/** Where the apps find their services; each one left out is the machine's shared one. */
+export interface AppServices {
+  /** MEMCACHED_SERVERS, `host:port`. */
+  readonly memcached?: string;
+  /** REDIS_HOST and REDIS_PORT. */
+  readonly redis?: { readonly host: string; readonly port: number };
+  /** DATASTORE_EMULATOR_HOST, `host:port`. */
+  readonly datastoreEmulatorHost?: string;
 }
 
 /** What the apps will use, known before they start. */
@@ -63,9 +83,13 @@ export interface RunningApp {
   output(): string;
 }
 
+export type { ControlledApp } from './controlled-app.fixture.js';
+
 export interface RunningApps {
-  readonly web: RunningApp;
-  readonly worker: RunningApp;
+  readonly web: ControlledApp;
+  readonly worker: ControlledApp;
+  /** Starts one more worker process (same environment, its own port); `stop()` stops it too. */
+  addWorker(): Promise<ControlledApp>;
   /** A Datastore client on the emulator and the namespace both apps use (DATASTORE_NAMESPACE). */
   readonly datastore: TestDatastore;
   readonly queueName: string;
@@ -74,7 +98,10 @@ export interface RunningApps {
   readonly env: Readonly<Record<string, string>>;
   /** Both apps' output, for failure messages. */
   output(): string;
-  /** Stops both apps (SIGTERM, SIGKILL after 10 s), then deletes the queue's Redis keys and the namespace's entities. */
+  /**
+   * Stops the apps, every added worker too (SIGTERM, SIGKILL after 10 s), then deletes the
+   * queue's Redis keys and the namespace's entities (on the shared services).
+   */
   stop(): Promise<void>;
 }
 
@@ -103,7 +130,7 @@ async function startApp(
   env: Record<string, string>,
   port: number,
   timeoutMs: number,
-): Promise<{ app: RunningApp; process: GroupProcess }> {
+): Promise<GroupProcess> {
   const [command, args] = launcher === 'npm' ? ['npm', ['start']] : [process.execPath, ['dist/main.js']];
   const child = startGroup(command, args, dir, { ...env, PORT: String(port) });
   const url = `http://127.0.0.1:${port}`;
@@ -125,7 +152,7 @@ async function startApp(
       cause: error,
     });
   }
-  return { app: { url, port, output: () => child.output() }, process: child };
+  return child;
 }
 
 /**
@@ -135,11 +162,16 @@ async function startApp(
  */
 export async function startApps(options: StartAppsOptions = {}): Promise<RunningApps> {
   const label = options.label ?? 'apps';
+  const own = options.services ?? {};
+  const redis = own.redis ?? services.redis;
+  const emulatorHost = own.datastoreEmulatorHost ?? services.datastore.emulatorHost;
   // Run newest first: the apps stop, then their queue keys and Datastore entities go.
   const cleanup = new Cleanup();
-  const datastore = cleanup.track(testDatastore(label));
+  const datastore = cleanup.track(
+    own.datastoreEmulatorHost === undefined ? testDatastore(label) : privateDatastore(label, emulatorHost),
+  );
   const queueName = uniqueName(label);
-  cleanup.add(() => deleteQueueKeys(queueName));
+  if (own.redis === undefined) cleanup.add(() => deleteQueueKeys(queueName));
   const cacheKeyPrefix = `${uniqueName(label)}:`;
   const [workerPort, webPort] = [await freePort(), await freePort()];
   const workerUrl = `http://127.0.0.1:${workerPort}`;
@@ -158,12 +190,12 @@ export async function startApps(options: StartAppsOptions = {}): Promise<Running
   const env: Record<string, string> = {
     NODE_ENV: 'production',
     GOOGLE_CLOUD_PROJECT: services.datastore.projectId,
-    DATASTORE_EMULATOR_HOST: services.datastore.emulatorHost,
+    DATASTORE_EMULATOR_HOST: emulatorHost,
     DATASTORE_NAMESPACE: datastore.namespace,
-    MEMCACHED_SERVERS: services.memcached,
+    MEMCACHED_SERVERS: own.memcached ?? services.memcached,
     CACHE_KEY_PREFIX: cacheKeyPrefix,
-    REDIS_HOST: services.redis.host,
-    REDIS_PORT: String(services.redis.port),
+    REDIS_HOST: redis.host,
+    REDIS_PORT: String(redis.port),
     QUEUE_BACKEND: 'bullmq',
     QUEUE_NAME: queueName,
     WORKER_SHARED_SECRET: randomBytes(24).toString('base64url'),
@@ -176,33 +208,62 @@ export async function startApps(options: StartAppsOptions = {}): Promise<Running
   const launcher = options.launcher ?? 'node';
   const timeoutMs = options.startTimeoutMs ?? 30_000;
   const appEnv = { ...baseEnv(), ...env };
+  const workerDir = options.workerDir ?? join(ROOT, 'apps', 'worker');
+  const workerEnv = { ...appEnv, ...options.workerEnv };
+  const launchWorker = (port: number) => () => startApp('worker', workerDir, launcher, workerEnv, port, timeoutMs);
+  const webDir = options.webDir ?? join(ROOT, 'apps', 'web');
+  const launchWeb = () => startApp('web', webDir, launcher, appEnv, webPort, timeoutMs);
   const started = await Promise.allSettled([
-    startApp(
-      'worker',
-      options.workerDir ?? join(ROOT, 'apps', 'worker'),
-      launcher,
-      { ...appEnv, ...options.workerEnv },
-      workerPort,
-      timeoutMs,
-    ),
-    startApp('web', options.webDir ?? join(ROOT, 'apps', 'web'), launcher, appEnv, webPort, timeoutMs),
+    controlApp('worker', workerPort, launchWorker(workerPort)),
+    controlApp('web', webPort, launchWeb),
   ]);
-  const processes = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value.process] : []));
-  cleanup.add(() => Promise.all(processes.map((child) => child.stop())));
+  for (const result of started) if (result.status === 'fulfilled') cleanup.track(result.value);
   const [worker, web] = started;
   if (worker.status === 'rejected' || web.status === 'rejected') {
     await cleanup.run();
     throw (worker.status === 'rejected' ? worker.reason : (web as PromiseRejectedResult).reason) as Error;
   }
+  const workers: ControlledApp[] = [worker.value];
   let stopping: Promise<void> | undefined;
   return {
-    web: web.value.app,
-    worker: worker.value.app,
+    web: web.value,
+    worker: worker.value,
+    async addWorker() {
+      const port = await freePort();
+      const added = cleanup.track(await controlApp(`worker ${workers.length + 1}`, port, launchWorker(port)));
+      workers.push(added);
+      return added;
+    },
     datastore,
     queueName,
     cacheKeyPrefix,
     env,
-    output: () => `--- worker ---\n${worker.value.app.output()}\n--- web ---\n${web.value.app.output()}`,
+    output: () =>
+      [
+        ...workers.map((one, i) => `--- worker ${i + 1} ---\n${one.output()}`),
+        `--- web ---\n${web.value.output()}`,
+      ].join('\n'),
     stop: () => (stopping ??= cleanup.run()),
+  };
+}
+
+/**
+ * A Datastore client and namespace on a test's own emulator. `close()` only closes the client:
+ * the emulator may be down by then, and the test discards it with everything in it.
+ */
+function privateDatastore(label: string, emulatorHost: string): TestDatastore {
+  const datastore = datastoreClient(emulatorHost);
+  const namespace = uniqueName(label);
+  return {
+    datastore,
+    namespace,
+    async dump(kind) {
+      const [entities] = await datastore.runQuery(datastore.createQuery(namespace, kind));
+      const found: unknown[] = entities;
+      const nameOf = (entity: unknown) =>
+        (entity as Record<symbol, { name?: string } | undefined>)[datastore.KEY]?.name;
+      return new Map(found.map((entity) => [nameOf(entity) ?? '', { ...(entity as Record<string, unknown>) }]));
+    },
+    close: () => closeDatastore(datastore),
   };
 }

@@ -47,6 +47,8 @@ export interface GroupProcess {
   output(): string;
   /** SIGTERM to the whole group, SIGKILL after `graceMs`; resolves once every process of the group is gone. */
   stop(graceMs?: number): Promise<void>;
+  /** Sends `signal` to the whole group at once (SIGKILL: a crash); resolves once every process of the group is gone. */
+  kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
 /**
@@ -82,6 +84,11 @@ export function startGroup(
       const deadline = Date.now() + graceMs;
       while (groupAlive(pid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
       if (groupAlive(pid)) signalGroup(pid, 'SIGKILL');
+      while (groupAlive(pid)) await new Promise((resolve) => setTimeout(resolve, 20));
+      groups.delete(pid);
+    },
+    async kill(signal = 'SIGKILL') {
+      signalGroup(pid, signal);
       while (groupAlive(pid)) await new Promise((resolve) => setTimeout(resolve, 20));
       groups.delete(pid);
     },

@@ -110,7 +110,7 @@ export function loadConfig(env: Env = process.env): Config {
       url: text('WORKER_URL', 'http://127.0.0.1:8090'),
       sharedSecret: read('WORKER_SHARED_SECRET'),
       retryLimit: number('TASK_RETRY_LIMIT', 20, 1),
-      concurrency: number('WORKER_CONCURRENCY', 32, 1),
+      concurrency: number('WORKER_CONCURRENCY', 200, 1),
       lockMs: number('WORKER_LOCK_MS', 30_000, 1000),
       batchMaxEvents: number('BATCH_MAX_EVENTS', 200, 1),
       batchMaxWaitMs: number('BATCH_MAX_WAIT_MS', 5),

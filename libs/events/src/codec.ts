@@ -1,4 +1,5 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
+import { MAX_JSON_DEPTH } from '@gaesession/session';
 import { EventTooLargeError, InvalidEventError } from './errors.js';
 import type { SessionEvent } from './event.js';
 import { parseEvent } from './schema.js';
@@ -12,6 +13,12 @@ export interface EncodeOptions {
   /** Refuse (with {@link EventTooLargeError}) payloads still longer than this after compression. */
   maxBytes?: number;
 }
+
+/**
+ * How deeply a payload may nest: a batch holds events, an event its snapshot or ops, those the
+ * attribute map or an op, and that the values (at most MAX_JSON_DEPTH levels each).
+ */
+export const MAX_PAYLOAD_DEPTH = MAX_JSON_DEPTH + 4;
 
 const GZIP_MAGIC = 0x1f;
 const STRING_GZIP_PREFIX = 'gz:';
@@ -41,7 +48,24 @@ export function decodeBatch(payload: Buffer | string): unknown[] {
   } catch {
     throw new InvalidEventError('payload is not JSON');
   }
+  // Refused whole, before anything recursive (validation, JSON.stringify for a dead letter) walks it.
+  if (nestsDeeperThan(parsed, MAX_PAYLOAD_DEPTH)) {
+    throw new InvalidEventError(`payload nests deeper than ${MAX_PAYLOAD_DEPTH} levels`);
+  }
   return Array.isArray(parsed) ? parsed : [parsed];
+}
+
+/** True when `value` nests more than `limit` arrays and objects; walks without recursion. */
+function nestsDeeperThan(value: unknown, limit: number): boolean {
+  // Each entry: a value and how many containers hold it.
+  const pending: [unknown, number][] = [[value, 0]];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const [item, holders] = next;
+    if (typeof item !== 'object' || item === null) continue;
+    if (holders + 1 > limit) return true;
+    for (const child of Object.values(item)) pending.push([child, holders + 1]);
+  }
+  return false;
 }
 
 /** Decodes and validates a payload; throws {@link InvalidEventError} on the first bad event. */

@@ -3,6 +3,7 @@ export {
   decodeEvents,
   encodeEvents,
   fromTransportString,
+  MAX_PAYLOAD_DEPTH,
   MAX_TASK_BYTES,
   toTransportString,
 } from './codec.js';
@@ -18,4 +19,4 @@ export {
   type SessionEventType,
   type SessionSnapshot,
 } from './event.js';
-export { parseEvent } from './schema.js';
+export { MAX_TIME_MS, parseEvent } from './schema.js';

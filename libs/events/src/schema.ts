@@ -1,21 +1,27 @@
-import { toJsonValue } from '@gaesession/session';
+import { MAX_JSON_DEPTH, toJsonValue } from '@gaesession/session';
 import { z } from 'zod';
 import { InvalidEventError } from './errors.js';
 import { eventId, type SessionEvent } from './event.js';
 
+/** Largest time a JavaScript Date holds (ms since the epoch): Datastore stores times as timestamps. */
+export const MAX_TIME_MS = 8.64e15;
+
 const key = z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'must be a 43-character base64url session key');
-const time = z.number().int().nonnegative();
+const time = z.number().int().nonnegative().max(MAX_TIME_MS);
 const name = z.string().min(1);
 // The session library's own JSON check, not zod's record/json: those silently drop "__proto__"
 // keys, which sessions keep (as JSON.parse does), so a round trip through an event must too.
-const json = z.unknown().superRefine((value, ctx) => {
-  try {
-    toJsonValue(value);
-  } catch (error) {
-    ctx.addIssue({ code: 'custom', message: (error as Error).message });
-  }
-});
-const jsonObject = json.refine(
+// A value nests at most MAX_JSON_DEPTH levels; an attribute map holds such values, one level up.
+const jsonNesting = (maxDepth: number) =>
+  z.unknown().superRefine((value, ctx) => {
+    try {
+      toJsonValue(value, 'value', maxDepth);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: (error as Error).message });
+    }
+  });
+const json = jsonNesting(MAX_JSON_DEPTH);
+const jsonObject = jsonNesting(MAX_JSON_DEPTH + 1).refine(
   (value) => typeof value === 'object' && value !== null && !Array.isArray(value),
   'must be a JSON object',
 );

@@ -30,7 +30,9 @@ export interface CookieOptions {
   /**
    * Secrets for signing the cookie: the first signs, all verify, so a secret can be rotated by
    * putting the new one first. Unsigned when empty (the token is already unguessable; signing
-   * adds a second secret an attacker would need).
+   * adds a second secret an attacker would need, and covers the version hint too, so a client
+   * cannot raise it: unsigned, a raised hint can make that client's own reads wait, see
+   * `catchUpTimeoutMs`).
    * @defaultValue []
    */
   secrets?: readonly string[];
@@ -109,7 +111,8 @@ export class CookieManager {
   /**
    * The token and the session version the client last saw (0 when the cookie carries none).
    * The version is a hint, not a credential: it only makes a read after a cache loss wait until
-   * Datastore has caught up with what this client was already shown.
+   * Datastore has caught up with what this client was already shown. Signed cookies sign it
+   * with the token, so a changed hint makes the whole cookie invalid.
    */
   readState(cookieHeader: string | undefined): CookieState | undefined {
     if (typeof cookieHeader !== 'string') return undefined;
@@ -137,7 +140,7 @@ export class CookieManager {
   /** Set-Cookie value that stores `token` (and, when given, the session version the client now holds). */
   serialize(token: string, version = 0): string {
     const hint = version > 0 ? `${VERSION_SEPARATOR}${version}` : '';
-    return `${this.name}=${this.#sign(token)}${hint}; ${this.#attributes}`;
+    return `${this.name}=${this.#sign(token, hint)}${hint}; ${this.#attributes}`;
   }
 
   /** Set-Cookie value that removes the cookie. */
@@ -147,26 +150,31 @@ export class CookieManager {
 
   #parse(value: string): CookieState | undefined {
     const separator = value.indexOf(VERSION_SEPARATOR);
-    const token = this.#verify(separator === -1 ? value : value.slice(0, separator));
+    const hint = separator === -1 ? '' : value.slice(separator);
+    const token = this.#verify(separator === -1 ? value : value.slice(0, separator), hint);
     if (token === undefined) return undefined;
-    const digits = separator === -1 ? '' : value.slice(separator + 1);
-    // A malformed hint is ignored, not fatal: the token alone is what authenticates.
+    const digits = hint.slice(1);
+    // Unsigned, a malformed hint is ignored, not fatal: the token alone is what authenticates.
     return { token, version: /^\d{1,15}$/.test(digits) ? Number(digits) : 0 };
   }
 
-  #sign(token: string): string {
+  /**
+   * `token.signature`, the signature covering the token and the version hint: a client that
+   * raised its hint could otherwise make its requests wait for a version that never comes.
+   */
+  #sign(token: string, hint: string): string {
     const secret = this.#secrets[0];
-    return secret === undefined ? token : `${token}.${mac(secret, token)}`;
+    return secret === undefined ? token : `${token}.${mac(secret, token + hint)}`;
   }
 
-  #verify(value: string): string | undefined {
+  #verify(value: string, hint: string): string | undefined {
     if (this.#secrets.length === 0) return isWellFormedToken(value) ? value : undefined;
     const dot = value.indexOf('.');
     if (dot !== TOKEN_LENGTH) return undefined;
     const token = value.slice(0, dot);
     const signature = Buffer.from(value.slice(dot + 1));
     if (!isWellFormedToken(token) || signature.length !== SIGNATURE_LENGTH) return undefined;
-    const valid = this.#secrets.some((secret) => timingSafeEqual(Buffer.from(mac(secret, token)), signature));
+    const valid = this.#secrets.some((secret) => timingSafeEqual(Buffer.from(mac(secret, token + hint)), signature));
     return valid ? token : undefined;
   }
 }

@@ -14,7 +14,14 @@ export {
 } from './errors.js';
 export { sessionMiddleware, type SessionRequest } from './express.js';
 export { RequestSession, SessionManager, type SessionManagerOptions } from './http.js';
-export { freezeJson, toJsonValue, type JsonObject, type JsonPrimitive, type JsonValue } from './json.js';
+export {
+  freezeJson,
+  MAX_JSON_DEPTH,
+  toJsonValue,
+  type JsonObject,
+  type JsonPrimitive,
+  type JsonValue,
+} from './json.js';
 export { MemoryStore } from './memory-store.js';
 export { applyOps, type Op } from './ops.js';
 export { expiresAt, isExpired, type SessionRecord } from './record.js';

@@ -5,17 +5,25 @@ export type JsonValue = JsonPrimitive | readonly JsonValue[] | { readonly [key: 
 export type JsonObject = { readonly [key: string]: JsonValue };
 
 /**
+ * How deeply a session value may nest arrays and objects: 100 levels (a value of `[[1]]` nests 2).
+ * Deeper values are refused when set, so that no code that walks a value (this check, JSON.stringify,
+ * the worker's validation) ever runs out of stack on one.
+ */
+export const MAX_JSON_DEPTH = 100;
+
+/**
  * Checks that `value` survives a JSON round trip unchanged and returns a deep-frozen copy.
  * Refuses, with an {@link InvalidValueError} naming the offending path: functions, symbols (as
  * values or keys), BigInt, undefined, non-finite numbers, cycles, sparse arrays, arrays with extra
- * properties, and objects other than plain objects and arrays (Date, Map, class instances...),
- * which JSON would silently change. `-0` becomes `0`, as JSON writes it.
+ * properties, objects other than plain objects and arrays (Date, Map, class instances...), which
+ * JSON would silently change, and values nesting deeper than `maxDepth` levels (default
+ * {@link MAX_JSON_DEPTH}). `-0` becomes `0`, as JSON writes it.
  */
-export function toJsonValue(value: unknown, path = 'value'): JsonValue {
-  return copy(value, path, new Set());
+export function toJsonValue(value: unknown, path = 'value', maxDepth = MAX_JSON_DEPTH): JsonValue {
+  return copy(value, path, new Set(), maxDepth);
 }
 
-function copy(value: unknown, path: string, ancestors: Set<object>): JsonValue {
+function copy(value: unknown, path: string, ancestors: Set<object>, maxDepth: number): JsonValue {
   switch (typeof value) {
     case 'string':
     case 'boolean':
@@ -25,7 +33,7 @@ function copy(value: unknown, path: string, ancestors: Set<object>): JsonValue {
       return value === 0 ? 0 : value;
     case 'object':
       if (value === null) return null;
-      return copyObject(value, path, ancestors);
+      return copyObject(value, path, ancestors, maxDepth);
     default:
       throw new InvalidValueError(
         `${path} is ${value === undefined ? 'undefined' : `a ${typeof value}`}, which JSON cannot hold`,
@@ -33,25 +41,29 @@ function copy(value: unknown, path: string, ancestors: Set<object>): JsonValue {
   }
 }
 
-function copyObject(value: object, path: string, ancestors: Set<object>): JsonValue {
+function copyObject(value: object, path: string, ancestors: Set<object>, maxDepth: number): JsonValue {
   if (ancestors.has(value)) throw new InvalidValueError(`${path} refers back to itself (a cycle)`);
+  // The ancestors are the containers this one sits in: their count is its nesting depth.
+  if (ancestors.size >= maxDepth) throw new InvalidValueError(`${path} nests deeper than ${maxDepth} levels`);
   ancestors.add(value);
   try {
     return Object.freeze(
-      Array.isArray(value) ? copyArray(value, path, ancestors) : copyPlainObject(value, path, ancestors),
+      Array.isArray(value)
+        ? copyArray(value, path, ancestors, maxDepth)
+        : copyPlainObject(value, path, ancestors, maxDepth),
     );
   } finally {
     ancestors.delete(value);
   }
 }
 
-function copyArray(value: readonly unknown[], path: string, ancestors: Set<object>): JsonValue[] {
+function copyArray(value: readonly unknown[], path: string, ancestors: Set<object>, maxDepth: number): JsonValue[] {
   const out: JsonValue[] = [];
   for (let index = 0; index < value.length; index++) {
     const itemPath = `${path}[${index}]`;
     if (!Object.hasOwn(value, index))
       throw new InvalidValueError(`${itemPath} is an empty slot, which JSON turns into null`);
-    out.push(copy(value[index], itemPath, ancestors));
+    out.push(copy(value[index], itemPath, ancestors, maxDepth));
   }
   // Own keys are the indexes plus `length`; anything else (named or symbol properties) JSON drops.
   if (Reflect.ownKeys(value).length !== value.length + 1) {
@@ -60,7 +72,7 @@ function copyArray(value: readonly unknown[], path: string, ancestors: Set<objec
   return out;
 }
 
-function copyPlainObject(value: object, path: string, ancestors: Set<object>): JsonObject {
+function copyPlainObject(value: object, path: string, ancestors: Set<object>, maxDepth: number): JsonObject {
   const proto: unknown = Object.getPrototypeOf(value);
   if (proto !== Object.prototype && proto !== null) {
     const kind = (value as { constructor?: { name?: string } }).constructor?.name ?? 'object';
@@ -71,7 +83,7 @@ function copyPlainObject(value: object, path: string, ancestors: Set<object>): J
   }
   // fromEntries defines own properties, so a "__proto__" key stays a key, as JSON.parse keeps it.
   return Object.fromEntries(
-    Object.entries(value).map(([key, item]) => [key, copy(item, childPath(path, key), ancestors)]),
+    Object.entries(value).map(([key, item]) => [key, copy(item, childPath(path, key), ancestors, maxDepth)]),
   );
 }
 

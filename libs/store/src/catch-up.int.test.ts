@@ -1,16 +1,30 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { MemjsCache } from '@gaesession/cache';
 import { Cleanup, startPrivateRedis, type PrivateServer } from '@gaesession/testkit';
-import { login, startHarness } from './store.fixture.js';
+import { eventFromWrite } from '@gaesession/events';
+import { newToken, type SessionRecord } from '@gaesession/session';
+import { Client, login, startHarness, type Harness } from './store.fixture.js';
 
 const cleanup = new Cleanup();
 afterEach(() => cleanup.run());
 const harness = cleanup.tracking(startHarness);
 
+/**
+ * Writes the session's cached first version to Datastore, as the worker would, without starting
+ * one: later events stay queued. Only a session Datastore already holds is waited for after a
+ * cache loss.
+ */
+async function persistCreation(h: Harness, key: string): Promise<void> {
+  const cached = await h.cache.get(key);
+  const record = JSON.parse(cached!.value.toString()) as SessionRecord;
+  await h.repository.apply([eventFromWrite({ kind: 'create', baseVersion: 0, record, ops: [] })]);
+}
+
 describe('after a cache loss, reads never go back to older state', () => {
   it('waits for queued events to reach Datastore and answers with the newest version', async () => {
     const h = await harness({ label: 'catchup' });
     const { client, key } = await login(h);
+    await persistCreation(h, key); // Datastore knows the session (version 1); no worker runs
     await client.call('/set/a?v=1');
     await client.call('/set/a?v=2'); // version 3, still in the queue: no worker has run
     await h.cache.delete(key);
@@ -23,12 +37,30 @@ describe('after a cache loss, reads never go back to older state', () => {
   it('answers 503 SESSION_UNAVAILABLE, not older state, when Datastore does not catch up in time', async () => {
     const h = await harness({ label: 'unavailable', store: { catchUpTimeoutMs: 300 } });
     const { client, key } = await login(h);
+    await persistCreation(h, key);
     await client.call('/set/a?v=1');
     await h.cache.delete(key);
     const read = await client.call('/get', 'GET');
     expect(read.status).toBe(503);
     await h.drain();
     expect((await client.call('/get', 'GET')).body).toMatchObject({ version: 2, attrs: { a: 1 } });
+  });
+
+  it('answers no session at once for a key Datastore never heard of, whatever version the cookie claims', async () => {
+    const h = await harness({ label: 'unknown', store: { catchUpTimeoutMs: 3000 } });
+    // A session whose events are all still queued, its cache entry lost: it cannot be told from a forgery.
+    const { client, key } = await login(h);
+    await client.call('/set/a?v=1');
+    await h.cache.delete(key);
+    const started = Date.now();
+    const read = await client.call('/get', 'GET');
+    expect(read.status).toBe(401);
+    expect(client.cookie).toBe('sessid='); // cleared
+    // A forged token with a version hint: the same, at once.
+    const forged = new Client(h.url);
+    forged.cookie = `sessid=${newToken()}~7`;
+    expect((await forged.call('/get', 'GET')).status).toBe(401);
+    expect(Date.now() - started).toBeLessThan(1500);
   });
 
   it('replaces a cached copy older than the version the client was shown', async () => {
@@ -47,6 +79,7 @@ describe('after a cache loss, reads never go back to older state', () => {
   it('a write after a cache loss builds on the newest version, not on what Datastore had', async () => {
     const h = await harness({ label: 'writeafter' });
     const { client, key } = await login(h);
+    await persistCreation(h, key);
     await client.call('/incr/n');
     await client.call('/incr/n'); // n = 2 at version 3, queued
     await h.cache.delete(key);

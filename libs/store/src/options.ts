@@ -42,7 +42,9 @@ export interface WriteBehindStoreOptions {
   onCacheFailure?: 'datastore' | 'fail';
   /**
    * After a cache loss, how long a read waits (ms) for Datastore to catch up with the version
-   * the client last saw before answering `SessionUnavailableError`. @defaultValue 5000
+   * the client last saw before answering `SessionUnavailableError`. Only a session Datastore
+   * already holds (at an older version) is waited for: a key it has never heard of is no session
+   * at once. @defaultValue 5000
    */
   catchUpTimeoutMs?: number;
   metrics?: StoreMetrics;

@@ -168,7 +168,11 @@ export class WriteBehindStore implements SessionStore {
   /**
    * Reads Datastore, waiting (bounded) until it holds at least `minVersion`: after a cache loss,
    * newer events may still be on their way through the queue. A tombstone, or an expired record
-   * at least as new as the client's version, is a definite "no session".
+   * at least as new as the client's version, is a definite "no session". So is a key Datastore
+   * has never heard of: it cannot be told from a forged token (whose cookie claims any version
+   * it likes) or from a session the purge removed, and waiting for it would turn every such
+   * cookie into a slow 503 instead of a fresh start. The price: a session none of whose events
+   * has reached Datastore yet, when the cache loses it, reads as logged out.
    */
   async #durableRecord(key: string, minVersion: number): Promise<SessionRecord | undefined> {
     const repository = this.#repositoryOrThrow();
@@ -176,9 +180,10 @@ export class WriteBehindStore implements SessionStore {
     const deadline = this.#now() + this.#catchUpTimeoutMs;
     for (let delay = 10; ; delay = Math.min(delay * 2, 250)) {
       const stored = await repository.inspect(key);
-      if (stored.state === 'destroyed') return undefined;
-      const version = stored.state === 'stored' ? stored.record.version : 0;
-      if (version >= minVersion) return stored.state === 'stored' && !stored.expired ? stored.record : undefined;
+      // A tombstone, or a key Datastore has never heard of.
+      if (stored.state !== 'stored') return undefined;
+      const version = stored.record.version;
+      if (version >= minVersion) return stored.expired ? undefined : stored.record;
       if (this.#now() >= deadline) throw new SessionUnavailableError(key, minVersion, version);
       await new Promise((resolve) => setTimeout(resolve, delay));
     }

@@ -6,7 +6,7 @@ import { servicesFromEnv, type Services } from './services.js';
 // The persistence lib's client type: this package also holds an older @google-cloud/datastore
 // (for connect-datastore), which a plain import here would resolve to.
 export type Datastore = ReturnType<typeof createDatastoreClient>;
-type Key = ReturnType<Datastore['key']>;
+export type Key = ReturnType<Datastore['key']>;
 
 /** What every measurement of one run shares. */
 export interface RunContext {
@@ -45,11 +45,18 @@ export function machineFacts(): string {
   return `${cpus().length} cores (${model ?? 'unknown CPU'}), ${memory} RAM, Node.js ${process.version}, ${process.platform}/${process.arch}, load average ${load}`;
 }
 
-/** Deletes every entity of `namespace` (all kinds), 500 keys per call, and returns how many. */
+/** Deletes every entity of `namespace` (all kinds), 500 keys a call, 4 calls at a time; returns how many. */
 export async function deleteNamespace(datastore: Datastore, namespace: string): Promise<number> {
   const [entities] = await datastore.runQuery(datastore.createQuery(namespace, []).select('__key__'));
   const keys = (entities as unknown[]).map((entity) => (entity as Record<symbol, Key>)[datastore.KEY] as Key);
-  for (let start = 0; start < keys.length; start += 500) await datastore.delete(keys.slice(start, start + 500));
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    for (let start = next; start < keys.length; start = next) {
+      next += 500;
+      await datastore.delete(keys.slice(start, start + 500));
+    }
+  };
+  await Promise.all(Array.from({ length: 4 }, lane));
   return keys.length;
 }
 

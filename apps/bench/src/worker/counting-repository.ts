@@ -11,15 +11,23 @@ export interface ApplyCounts {
   readonly written: number;
   /** `apply` calls that failed. */
   readonly failures: number;
+  /** Sum of the durations of all calls, ms (calls in flight together each count in full). */
+  readonly totalMs: number;
+  /** Most calls in flight at once. */
+  readonly maxInFlight: number;
 }
 
-/** Counts the calls, events and Session entity writes of a repository's `apply`. */
+/** Counts and times the calls, events and Session entity writes of a repository's `apply`. */
 export class CountingRepository implements Pick<SessionRepository, 'apply'> {
   readonly #inner: Pick<SessionRepository, 'apply'>;
-  #counts = { applies: 0, events: 0, written: 0, failures: 0 };
+  readonly #now: () => number;
+  #counts = { applies: 0, events: 0, written: 0, failures: 0, totalMs: 0, maxInFlight: 0 };
+  #inFlight = 0;
 
-  constructor(inner: Pick<SessionRepository, 'apply'>) {
+  /** @param now - clock in ms @defaultValue performance.now */
+  constructor(inner: Pick<SessionRepository, 'apply'>, now: () => number = () => performance.now()) {
     this.#inner = inner;
+    this.#now = now;
   }
 
   get counts(): ApplyCounts {
@@ -27,12 +35,18 @@ export class CountingRepository implements Pick<SessionRepository, 'apply'> {
   }
 
   async apply(events: readonly SessionEvent[]): Promise<ApplyResult> {
+    const started = this.#now();
+    this.#inFlight++;
+    this.#counts.maxInFlight = Math.max(this.#counts.maxInFlight, this.#inFlight);
     let result: ApplyResult;
     try {
       result = await this.#inner.apply(events);
     } catch (error) {
       this.#counts.failures++;
       throw error;
+    } finally {
+      this.#inFlight--;
+      this.#counts.totalMs += this.#now() - started;
     }
     this.#counts.applies++;
     this.#counts.events += events.length;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { growth, perSecond, perUnits, purgeCeiling, verdict } from './figures.js';
+import { growth, perSecond, perUnits, verdict } from './figures.js';
 
 describe('figures', () => {
   it('computes rates, growth and per-unit figures', () => {
@@ -17,12 +17,5 @@ describe('figures', () => {
     expect(verdict(7.99, { kind: 'min', value: 8 })).toBe('FAIL');
     expect(verdict(100, { kind: 'max', value: 100 })).toBe('PASS');
     expect(verdict(101, { kind: 'max', value: 100 })).toBe('FAIL');
-  });
-
-  it('bounds the purge ratio by the emulator speeds', () => {
-    // seed: 1/100 + 1/100 s per key; batched: 1/400 (reads) vs 1/200 (deletes) s per key
-    const ceiling = purgeCeiling({ query500: 400, query100: 100, delete4x500: 200, delete100: 100 });
-    expect(ceiling.overlapped).toBeCloseTo(0.02 / 0.005);
-    expect(ceiling.serialized).toBeCloseTo(0.02 / 0.0075);
   });
 });

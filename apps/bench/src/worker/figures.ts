@@ -27,22 +27,3 @@ export function verdict(figure: number, target: Target): Verdict {
 export function perUnits(figure: number, count: number, per: number): number {
   return count > 0 ? (figure / count) * per : 0;
 }
-
-/**
- * How much faster a batched purge can be than the seed's on this emulator, from the raw speeds
- * (keys/s): the seed's cost per key is a 100-key query plus a 100-key delete, one after the other;
- * the batched purge reads 500-key pages while 4 deletes run. `overlapped` assumes the emulator
- * serves the reads and deletes side by side, `serialized` that it does one at a time.
- */
-export function purgeCeiling(speed: {
-  readonly query500: number;
-  readonly query100: number;
-  readonly delete4x500: number;
-  readonly delete100: number;
-}): { overlapped: number; serialized: number } {
-  const seedCost = 1 / speed.query100 + 1 / speed.delete100;
-  return {
-    overlapped: seedCost / Math.max(1 / speed.query500, 1 / speed.delete4x500),
-    serialized: seedCost / (1 / speed.query500 + 1 / speed.delete4x500),
-  };
-}

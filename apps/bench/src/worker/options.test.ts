@@ -16,8 +16,9 @@ describe('parseOptions', () => {
     expect(options.only).toEqual(['drain', 'purge']);
   });
 
-  it('reads a concurrency list, dropping repeats', () => {
+  it('reads lists of counts, dropping repeats', () => {
     expect(parseOptions(['--concurrency', '32, 200,32']).concurrency).toEqual([32, 200]);
+    expect(parseOptions(['--hot-in-flight=5']).hotInFlight).toEqual([5]);
   });
 
   it.each([
@@ -28,6 +29,7 @@ describe('parseOptions', () => {
     [['--distinct', '0']],
     [['--concurrency', '32,x']],
     [['--concurrency', ',']],
+    [['--hot-in-flight', '0']],
     [['--only', 'drain,bogus']],
     [['--only=']],
     [['--nope', '1']],

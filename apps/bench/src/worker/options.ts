@@ -8,15 +8,19 @@ export interface WorkerBenchOptions {
   /** Share of the drain's events that touch a session of their own, (0, 1]. @defaultValue 0.9 */
   readonly distinct: number;
   /**
-   * Deliveries in flight (BullMQ consumer concurrency for the drain, concurrent deliveries for the
-   * hot sessions), one run per value. @defaultValue [32, 80, 200]: WORKER_CONCURRENCY's default,
-   * the worker's App Engine max_concurrent_requests, and BATCH_MAX_EVENTS
+   * BullMQ consumer concurrency of the drain, the same for both approaches; one pair of runs per
+   * value. @defaultValue [32, 200]: WORKER_CONCURRENCY's default, and BATCH_MAX_EVENTS
    */
   readonly concurrency: readonly number[];
   /** Changes of the hot-session measurement (b). @defaultValue 1000 */
   readonly hotChanges: number;
   /** Sessions those changes are spread over. @defaultValue 10 */
   readonly hotSessions: number;
+  /**
+   * Deliveries in flight during the hot-session run, one run per value. @defaultValue [32, 80, 200]:
+   * WORKER_CONCURRENCY's default, the worker's App Engine max_concurrent_requests, BATCH_MAX_EVENTS
+   */
+  readonly hotInFlight: readonly number[];
   /** Expired sessions seeded for each purge (c). @defaultValue 20000 */
   readonly purge: number;
   /** Events of the memory measurement (d), after a warm-up of a tenth as many. @defaultValue 200000 */
@@ -30,9 +34,10 @@ export interface WorkerBenchOptions {
 export const DEFAULT_OPTIONS: WorkerBenchOptions = {
   events: 5000,
   distinct: 0.9,
-  concurrency: [32, 80, 200],
+  concurrency: [32, 200],
   hotChanges: 1000,
   hotSessions: 10,
+  hotInFlight: [32, 80, 200],
   purge: 20_000,
   memoryEvents: 200_000,
   memorySessions: 10,
@@ -42,9 +47,10 @@ export const DEFAULT_OPTIONS: WorkerBenchOptions = {
 export const USAGE = `usage: npm run bench:worker -- [options]
   --events <n>           events queued for the drain (default ${DEFAULT_OPTIONS.events})
   --distinct <share>     share of drain events on a session of their own, 0..1 (default ${DEFAULT_OPTIONS.distinct})
-  --concurrency <a,b>    deliveries in flight, one run each (default ${DEFAULT_OPTIONS.concurrency.join(',')})
+  --concurrency <a,b>    drain consumer concurrency, one pair of runs each (default ${DEFAULT_OPTIONS.concurrency.join(',')})
   --hot-changes <n>      changes of the hot-session run (default ${DEFAULT_OPTIONS.hotChanges})
   --hot-sessions <n>     sessions they are spread over (default ${DEFAULT_OPTIONS.hotSessions})
+  --hot-in-flight <a,b>  deliveries in flight, one hot-session run each (default ${DEFAULT_OPTIONS.hotInFlight.join(',')})
   --purge <n>            expired sessions per purge (default ${DEFAULT_OPTIONS.purge})
   --memory-events <n>    events of the memory run (default ${DEFAULT_OPTIONS.memoryEvents})
   --memory-sessions <n>  sessions of the memory run (default ${DEFAULT_OPTIONS.memorySessions})
@@ -60,6 +66,7 @@ const FLAGS = [
   'concurrency',
   'hot-changes',
   'hot-sessions',
+  'hot-in-flight',
   'purge',
   'memory-events',
   'memory-sessions',
@@ -94,6 +101,15 @@ function list(raw: string): string[] {
     .filter((item) => item !== '');
 }
 
+/** A parser of a comma-separated list of positive whole numbers, repeats dropped. */
+function counts(flag: string): (raw: string) => number[] {
+  return (raw) => {
+    const values = list(raw).map((item) => count(flag, item));
+    if (values.length === 0) throw new UsageError(`--${flag} takes a list of positive whole numbers`);
+    return [...new Set(values)];
+  };
+}
+
 function measurements(raw: string): Measurement[] {
   const names = list(raw);
   const unknown = names.filter((name) => !(MEASUREMENTS as readonly string[]).includes(name));
@@ -124,17 +140,10 @@ export function parseOptions(argv: readonly string[]): WorkerBenchOptions {
   return {
     events: option('events', positive('events'), DEFAULT_OPTIONS.events),
     distinct: option('distinct', (raw) => share('distinct', raw), DEFAULT_OPTIONS.distinct),
-    concurrency: option(
-      'concurrency',
-      (raw) => {
-        const levels = list(raw).map((item) => count('concurrency', item));
-        if (levels.length === 0) throw new UsageError('--concurrency takes a list of positive whole numbers');
-        return [...new Set(levels)];
-      },
-      DEFAULT_OPTIONS.concurrency,
-    ),
+    concurrency: option('concurrency', counts('concurrency'), DEFAULT_OPTIONS.concurrency),
     hotChanges: option('hot-changes', positive('hot-changes'), DEFAULT_OPTIONS.hotChanges),
     hotSessions: option('hot-sessions', positive('hot-sessions'), DEFAULT_OPTIONS.hotSessions),
+    hotInFlight: option('hot-in-flight', counts('hot-in-flight'), DEFAULT_OPTIONS.hotInFlight),
     purge: option('purge', positive('purge'), DEFAULT_OPTIONS.purge),
     memoryEvents: option('memory-events', positive('memory-events'), DEFAULT_OPTIONS.memoryEvents),
     memorySessions: option('memory-sessions', positive('memory-sessions'), DEFAULT_OPTIONS.memorySessions),

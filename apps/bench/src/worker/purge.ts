@@ -1,6 +1,7 @@
-import { DEFAULT_SESSION_KIND, purgeExpired, purgeExpiredOneByOne } from '@gaesession/persistence';
+import { purgeExpired, purgeExpiredOneByOne } from '@gaesession/persistence';
 import { withNamespace, type RunContext } from './context.js';
 import { expiredBatches, seedExpired } from './seed.js';
+import { timedClient, type CallTimes } from './timed-client.js';
 
 /** `batched`: this worker's `purgeExpired` (500 keys a page, 4 deletes in flight); `one-by-one`: the seed's (100, one at a time). */
 export type PurgeAlgorithm = 'batched' | 'one-by-one';
@@ -11,6 +12,10 @@ export interface PurgeMeasurement {
   readonly seedMs: number;
   readonly deleted: number;
   readonly elapsedMs: number;
+  /** The purge's page queries. */
+  readonly queries: CallTimes;
+  /** The purge's delete calls. */
+  readonly deletes: CallTimes;
 }
 
 /** Budget of a measured purge, ms: far beyond any run here, so the purge always completes. */
@@ -25,7 +30,8 @@ export async function measurePurge(
   return withNamespace(ctx, `purge-${algorithm}`, async (datastore, namespace) => {
     const seedMs = await seedExpired(datastore, namespace, ctx.name(`purge-${algorithm}`), count);
     ctx.log(`purge ${algorithm}: seeded ${count} expired sessions in ${(seedMs / 1000).toFixed(1)} s`);
-    const target = { datastore, namespace, budgetMs: NO_BUDGET_MS };
+    const timed = timedClient(datastore);
+    const target = { datastore: timed.datastore, namespace, budgetMs: NO_BUDGET_MS };
     const started = performance.now();
     const result =
       algorithm === 'batched'
@@ -36,16 +42,13 @@ export async function measurePurge(
       throw new Error(`purge ${algorithm}: deleted ${result.deleted} of ${count} (completed: ${result.completed})`);
     }
     ctx.log(`purge ${algorithm}: deleted ${result.deleted} in ${(elapsedMs / 1000).toFixed(1)} s`);
-    return { algorithm, seeded: count, seedMs, deleted: result.deleted, elapsedMs };
+    const { runQuery: queries, delete: deletes } = timed.times();
+    return { algorithm, seeded: count, seedMs, deleted: result.deleted, elapsedMs, queries, deletes };
   });
 }
 
-/** The emulator's own speed, keys per second, for the calls the two purges make. */
-export interface EmulatorSpeed {
-  /** Keys-only `expiresAt <` query pages of 500 (the batched purge's reads), one at a time. */
-  readonly query500: number;
-  /** The same with pages of 100 (the seed's). */
-  readonly query100: number;
+/** The emulator's own delete speed, keys per second, for the calls the two purges make. */
+export interface DeleteSpeed {
   /** Delete calls of 500 keys, one at a time. */
   readonly delete500: number;
   /** Delete calls of 500 keys, four in flight (the batched purge's deletes). */
@@ -55,61 +58,26 @@ export interface EmulatorSpeed {
 }
 
 /**
- * Times the emulator's raw queries and deletes, without the purge around them, on `keys` freshly
- * seeded expired sessions per shape: the ceiling any purge meets on this emulator.
+ * Times raw `datastore.delete` calls, with no query around them, on `keys` freshly seeded expired
+ * sessions per shape: the ceiling any purge meets on this emulator.
  */
-export async function measureEmulatorSpeed(ctx: RunContext, keys: number): Promise<EmulatorSpeed> {
-  return withNamespace(ctx, 'emulator-speed', async (datastore, namespace) => {
-    const seeded = async (shape: string): Promise<string> => {
-      const seed = ctx.name(shape);
+export async function measureDeleteSpeed(ctx: RunContext, keys: number): Promise<DeleteSpeed> {
+  return withNamespace(ctx, 'delete-speed', async (datastore, namespace) => {
+    const rate = async (batch: number, inFlight: number): Promise<number> => {
+      const seed = ctx.name(`delete-${batch}x${inFlight}`);
       await seedExpired(datastore, namespace, seed, keys);
-      return seed;
-    };
-    const perSecond = async (work: () => Promise<void>): Promise<number> => {
-      const started = performance.now();
-      await work();
-      return (keys / (performance.now() - started)) * 1000;
-    };
-    const query = async (page: number): Promise<number> => {
-      await seeded(`query${page}`);
-      const cutoff = new Date();
-      return perSecond(async () => {
-        let cursor: string | undefined;
-        for (let read = 0; read < keys; read += page) {
-          const request = datastore
-            .createQuery(namespace, DEFAULT_SESSION_KIND)
-            .select('__key__')
-            // The three-argument form: a PropertyFilter from this package would be the older
-            // @google-cloud/datastore it also holds, which the client's instanceof check ignores.
-            .filter('expiresAt', '<', cutoff)
-            .limit(page);
-          if (cursor !== undefined) request.start(cursor);
-          const [, info] = await datastore.runQuery(request);
-          cursor = info.endCursor;
-        }
-      });
-    };
-    const remove = async (batch: number, inFlight: number): Promise<number> => {
-      const seed = await seeded(`delete${batch}x${inFlight}`);
       const batches = expiredBatches(datastore, namespace, seed, keys, batch);
       let next = 0;
-      return perSecond(async () => {
-        const lane = async (): Promise<void> => {
-          for (let chunk = batches[next++]; chunk !== undefined; chunk = batches[next++]) await datastore.delete(chunk);
-        };
-        await Promise.all(Array.from({ length: inFlight }, lane));
-      });
+      const lane = async (): Promise<void> => {
+        for (let chunk = batches[next++]; chunk !== undefined; chunk = batches[next++]) await datastore.delete(chunk);
+      };
+      const started = performance.now();
+      await Promise.all(Array.from({ length: inFlight }, lane));
+      return (keys / (performance.now() - started)) * 1000;
     };
-    const speed = {
-      query500: await query(500),
-      query100: await query(100),
-      delete500: await remove(500, 1),
-      delete4x500: await remove(500, 4),
-      delete100: await remove(100, 1),
-    };
+    const speed = { delete500: await rate(500, 1), delete4x500: await rate(500, 4), delete100: await rate(100, 1) };
     ctx.log(
-      `emulator: queries ${speed.query500.toFixed(0)} keys/s (pages of 500), ${speed.query100.toFixed(0)} (100); ` +
-        `deletes ${speed.delete500.toFixed(0)} keys/s (500), ${speed.delete4x500.toFixed(0)} (4 x 500), ${speed.delete100.toFixed(0)} (100)`,
+      `raw deletes: ${speed.delete500.toFixed(0)} keys/s (500 a call), ${speed.delete4x500.toFixed(0)} (500, 4 in flight), ${speed.delete100.toFixed(0)} (100)`,
     );
     return speed;
   });

@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import type { DrainResult } from './drain.js';
 import { formatReport } from './report.js';
 
-const counts = (events: number, applies: number) => ({ applies, events, written: events, failures: 0 });
+const counts = (events: number, applies: number) => ({
+  applies,
+  events,
+  written: events,
+  failures: 0,
+  totalMs: applies * 100,
+  maxInFlight: 4,
+});
 const drain = (mode: DrainResult['mode'], elapsedMs: number, applies: number): DrainResult => ({
   mode,
   events: 5000,
@@ -31,6 +38,7 @@ describe('formatReport', () => {
     expect(text).toContain('250 events/s');
     expect(text).toMatch(/10\.0× \| ≥ 8×\s+\| PASS/);
     expect(text).toMatch(/50 writes per 1000 changes \(5 commits\)/);
+    expect(text).toContain('50 commits of 100.0 events, 100 ms each, up to 4 in flight');
   });
 
   it('fails on any missed target and names it', () => {

@@ -1,9 +1,11 @@
+import type { ApplyCounts } from './counting-repository.js';
 import type { DrainResult } from './drain.js';
-import { growth, perSecond, perUnits, purgeCeiling, verdict, type Target, type Verdict } from './figures.js';
+import { growth, perSecond, perUnits, verdict, type Target, type Verdict } from './figures.js';
 import type { HotSessionResult } from './hot-sessions.js';
 import type { MemoryResult } from './memory.js';
-import type { EmulatorSpeed, PurgeMeasurement } from './purge.js';
+import type { DeleteSpeed, PurgeMeasurement } from './purge.js';
 import { markdownTable, type Row } from './table.js';
+import type { CallTimes } from './timed-client.js';
 
 /** Group commit drains at least this many times faster than one commit per event. */
 export const DRAIN_TARGET: Target = { kind: 'min', value: 8 };
@@ -23,7 +25,8 @@ export interface DrainPair {
 export interface PurgePair {
   readonly batched: PurgeMeasurement;
   readonly oneByOne: PurgeMeasurement;
-  readonly emulator: EmulatorSpeed;
+  /** Raw delete speed of the emulator. */
+  readonly deletes: DeleteSpeed;
 }
 
 export interface WorkerBenchResults {
@@ -111,37 +114,52 @@ function memoryLine(result: MemoryResult): Line {
   };
 }
 
+const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
+const average = (times: CallTimes): string => `${Math.round(times.totalMs / Math.max(1, times.calls))} ms`;
+
+function drainDetails(drains: readonly DrainPair[]): string[] {
+  const applies = (counts: ApplyCounts): string =>
+    `${counts.applies} commits of ${(counts.events / Math.max(1, counts.applies)).toFixed(1)} events, ` +
+    `${Math.round(counts.totalMs / Math.max(1, counts.applies))} ms each, up to ${counts.maxInFlight} in flight`;
+  return drains.map(
+    ({ concurrency, group, seed }) =>
+      `- drain, ${concurrency} jobs in flight: group commit ${seconds(group.elapsedMs)}, ${applies(group.counts)}; ` +
+      `one commit per event ${seconds(seed.elapsedMs)}, ${applies(seed.counts)}; ` +
+      `failed job attempts ${group.failedAttempts} / ${seed.failedAttempts}; Datastore checked after each.`,
+  );
+}
+
+function purgeDetails({ batched, oneByOne, deletes }: PurgePair): string[] {
+  const seedRate = perSecond(oneByOne.deleted, oneByOne.elapsedMs);
+  const describe = (purge: PurgeMeasurement): string =>
+    `${purge.queries.calls} queries (${average(purge.queries)} each), ${purge.deletes.calls} deletes ` +
+    `(${average(purge.deletes)} each, up to ${purge.deletes.maxInFlight} in flight)`;
+  return [
+    `- purge: batched ${seconds(batched.elapsedMs)}: ${describe(batched)}; seed's ${seconds(oneByOne.elapsedMs)}: ${describe(oneByOne)}. ` +
+      `Seeding ran at ${whole(perSecond(batched.seeded, batched.seedMs))} and ${whole(perSecond(oneByOne.seeded, oneByOne.seedMs))} entities/s.`,
+    `- emulator alone, raw deletes: ${whole(deletes.delete500)} keys/s (500 a call), ${whole(deletes.delete4x500)} (500 a call, 4 in flight), ` +
+      `${whole(deletes.delete100)} (100 a call). A purge deleting at the best of these speeds, with nothing else running, ` +
+      `would be ${times(Math.max(deletes.delete500, deletes.delete4x500) / seedRate)} the seed's.`,
+  ];
+}
+
+function memoryDetails({ options, before, checkpoints, elapsedMs, counts }: MemoryResult): string {
+  const trail = checkpoints.map((sample) => `${whole(sample.events)}: ${mib(sample.heapUsed)} / ${mib(sample.rss)}`);
+  return (
+    `- memory (a child process, \`--expose-gc\`): ${options.sessions} sessions, ${options.inFlight} deliveries of ` +
+    `${options.eventsPerDelivery} events in flight, warm-up ${whole(options.warmupEvents)} events; ` +
+    `${whole(perSecond(options.events, elapsedMs))} events/s, ${counts.applies} commits; heap / RSS after a full GC: ` +
+    `start ${mib(before.heapUsed)} / ${mib(before.rss)}, ${trail.join(', ')}.`
+  );
+}
+
 /** Lines under the table: what the figures rest on. */
 function details(results: WorkerBenchResults): string[] {
-  const lines: string[] = [];
-  for (const { concurrency, group, seed } of results.drains) {
-    lines.push(
-      `- drain, ${concurrency} in flight: group commit ${(group.elapsedMs / 1000).toFixed(1)} s, ${group.counts.applies} commits, ` +
-        `${group.counts.written} Session writes; one commit per event ${(seed.elapsedMs / 1000).toFixed(1)} s, ` +
-        `${seed.counts.applies} commits; failed job attempts ${group.failedAttempts} / ${seed.failedAttempts}; Datastore checked after each.`,
-    );
-  }
-  if (results.purge !== undefined) {
-    const { emulator, batched, oneByOne } = results.purge;
-    const ceiling = purgeCeiling(emulator);
-    lines.push(
-      `- purge: batched ${(batched.elapsedMs / 1000).toFixed(1)} s, seed's ${(oneByOne.elapsedMs / 1000).toFixed(1)} s ` +
-        `(seeding ${whole(perSecond(batched.seeded, batched.seedMs))} and ${whole(perSecond(oneByOne.seeded, oneByOne.seedMs))} entities/s).`,
-      `- emulator alone, keys/s: keys-only queries ${whole(emulator.query500)} (pages of 500), ${whole(emulator.query100)} (pages of 100); ` +
-        `deletes ${whole(emulator.delete500)} (500 a call), ${whole(emulator.delete4x500)} (500 a call, 4 in flight), ${whole(emulator.delete100)} (100 a call). ` +
-        `Ceiling of the purge ratio on these speeds: ${times(ceiling.overlapped)} if reads and deletes overlap, ${times(ceiling.serialized)} if the emulator serializes them.`,
-    );
-  }
-  if (results.memory !== undefined) {
-    const { options, before, checkpoints, elapsedMs, counts } = results.memory;
-    const trail = checkpoints.map((sample) => `${whole(sample.events)}: ${mib(sample.heapUsed)} / ${mib(sample.rss)}`);
-    lines.push(
-      `- memory: ${options.sessions} sessions, ${options.inFlight} deliveries of ${options.eventsPerDelivery} events in flight, ` +
-        `warm-up ${whole(options.warmupEvents)} events; ${whole(perSecond(options.events, elapsedMs))} events/s, ` +
-        `${counts.applies} commits; heap / RSS after a full GC: start ${mib(before.heapUsed)} / ${mib(before.rss)}, ${trail.join(', ')}.`,
-    );
-  }
-  return lines;
+  return [
+    ...drainDetails(results.drains),
+    ...(results.purge === undefined ? [] : purgeDetails(results.purge)),
+    ...(results.memory === undefined ? [] : [memoryDetails(results.memory)]),
+  ];
 }
 
 /** The run's table (Markdown), the lines under it, and whether every target was met. */

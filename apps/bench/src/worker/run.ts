@@ -3,13 +3,13 @@ import { measureDrain } from './drain.js';
 import { measureHotSessions } from './hot-sessions.js';
 import { measureMemoryApart } from './memory-apart.js';
 import type { WorkerBenchOptions } from './options.js';
-import { measureEmulatorSpeed, measurePurge } from './purge.js';
+import { measureDeleteSpeed, measurePurge } from './purge.js';
 import type { DrainPair, WorkerBenchResults } from './report.js';
 import { mostlyDistinctSessions, roundRobinWorkload } from './workload.js';
 
 /** Give up on a drain when no job completed for this long, ms. */
 const STALL_MS = 60_000;
-/** Keys per shape of the emulator speed probe. */
+/** Keys per shape of the emulator's delete-speed probe. */
 const PROBE_KEYS = 2000;
 
 /** Runs the measurements `options.only` names, one after the other (they would disturb each other). */
@@ -28,9 +28,10 @@ export async function runWorkerBench(ctx: RunContext, options: WorkerBenchOption
       drains.push({ concurrency, group, seed });
     }
   }
+
   const hot = [];
   if (options.only.includes('hot')) {
-    for (const inFlight of options.concurrency) {
+    for (const inFlight of options.hotInFlight) {
       hot.push(await measureHotSessions(ctx, { changes: options.hotChanges, sessions: options.hotSessions, inFlight }));
     }
   }
@@ -38,7 +39,7 @@ export async function runWorkerBench(ctx: RunContext, options: WorkerBenchOption
   if (options.only.includes('purge')) {
     const batched = await measurePurge(ctx, 'batched', options.purge);
     const oneByOne = await measurePurge(ctx, 'one-by-one', options.purge);
-    purge = { batched, oneByOne, emulator: await measureEmulatorSpeed(ctx, PROBE_KEYS) };
+    purge = { batched, oneByOne, deletes: await measureDeleteSpeed(ctx, PROBE_KEYS) };
   }
   const memory = options.only.includes('memory')
     ? await measureMemoryApart(ctx, {

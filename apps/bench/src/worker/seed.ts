@@ -1,5 +1,5 @@
 import { DEFAULT_SESSION_KIND, SESSION_UNINDEXED, sessionProperties } from '@gaesession/persistence';
-import type { Datastore } from './context.js';
+import type { Datastore, Key } from './context.js';
 import { benchKey, changeEvent } from './workload.js';
 
 /** Entities per upsert call: Datastore's mutation limit. */
@@ -16,8 +16,8 @@ export function expiredBatches(
   seed: string,
   count: number,
   batch = SEED_BATCH,
-) {
-  const batches: ReturnType<Datastore['key']>[][] = [];
+): Key[][] {
+  const batches: Key[][] = [];
   for (let start = 0; start < count; start += batch) {
     batches.push(
       Array.from({ length: Math.min(batch, count - start) }, (_, offset) =>
