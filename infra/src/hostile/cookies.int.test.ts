@@ -2,9 +2,12 @@
 // every input yields "no session" or exactly the right session, quickly; never a 5xx, never
 // someone else's session, never a session the server did not issue.
 import { newToken, sessionKey } from '@gaesession/session';
+import { eventually } from '@gaesession/testkit';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningApps } from '../testing/apps.fixture.js';
 import { rawRequest } from './raw-http.fixture.js';
+import { apiCases } from './api-cases.fixture.js';
+import { deleteCacheItem } from './at-rest.fixture.js';
 import { cookieCases, type CookieCase, type CookieContext } from './cookie-cases.fixture.js';
 import { cookieSecret, countBy, mapConcurrently, startBuiltApps } from './suite.fixture.js';
 import {
@@ -36,12 +39,18 @@ for (const signed of [false, true]) {
       });
       let victim = await login(web(), 'victim');
       victim = (await act(web(), victim, 'PUT', '/api/attrs/a', { body: { value: 1 } })).session;
+      // Version 12: a two-digit hint that truncation can shorten.
+      for (let i = 0; i < 10; i++) victim = (await act(web(), victim, 'POST', '/api/incr/n', { body: {} })).session;
+      const view = (await call(web(), 'GET', '/api/session', { cookie: victim.pair })).json as SessionView;
+      expect(view.version).toBe(12);
       const other = await login(web(), 'other');
       const loggedOut = await login(web(), 'leaver');
       await act(web(), loggedOut, 'POST', '/api/logout');
       const before = await login(web(), 'regenerator');
       const after = (await act(web(), before, 'POST', '/api/regenerate')).session;
-      ctx = { signed, victim, other, loggedOut, regenerated: { before, after } };
+      const purged = await login(web(), 'returning');
+      await purge(apps, purged);
+      ctx = { signed, victim, victimVersion: view.version, other, loggedOut, purged, regenerated: { before, after } };
       for (const session of [victim, other, after]) tokens.set(session.id, session.token);
     }, 120_000);
 
@@ -57,17 +66,20 @@ for (const signed of [false, true]) {
 
     /** What is wrong with `answer` to `c`, or undefined when it is one of the allowed answers. */
     function problem(c: CookieCase, answer: Answer): string | undefined {
+      const view = answer.json as Partial<SessionView> & { error?: { code?: string } };
+      if (c.expected.kind === 'own-or-wait' && answer.status === 503) {
+        return view.error?.code === 'SESSION_UNAVAILABLE' ? undefined : `answered 503 ${answer.body.slice(0, 200)}`;
+      }
       if (answer.status >= 500) return `answered ${answer.status} ${answer.body.slice(0, 200)}`;
       if (answer.ms > PROMPT_MS) return `took ${Math.round(answer.ms)} ms`;
       if (c.parserMayRefuse === true && (answer.status === 400 || answer.status === 431)) return undefined;
       for (const value of answer.setCookies.map((line) => line.split(';')[0] ?? '')) {
         const [name = '', cookie = ''] = value.split(/=(.*)/s);
-        const expectedToken = c.expected.kind === 'session' ? tokens.get(c.expected.id) : undefined;
+        const expectedToken = c.expected.kind === 'none' ? undefined : tokens.get(c.expected.id);
         if (name === COOKIE_NAME && cookie !== '' && cookie.slice(0, 43) !== expectedToken) {
           return `set a session cookie it should not: ${value}`;
         }
       }
-      const view = answer.json as Partial<SessionView> & { error?: { code?: string } };
       if (c.expected.kind === 'none') {
         return answer.status === 401 && view.error?.code === 'NO_SESSION'
           ? undefined
@@ -96,6 +108,15 @@ for (const signed of [false, true]) {
       // Nothing the inputs did changed the victim's session.
       const victimAfter = (await call(web(), 'GET', '/api/session', { cookie: ctx.victim.pair })).json as SessionView;
       expect(victimAfter).toEqual(victimBefore);
+    });
+
+    it('tells a browser whose session was purged "no session" at once and clears its cookie', async () => {
+      for (const path of ['/api/session', '/']) {
+        const answer = await call(web(), 'GET', path, { cookie: ctx.purged.pair });
+        expect(answer.status).toBe(path === '/' ? 200 : 401);
+        expect(answer.ms).toBeLessThan(PROMPT_MS);
+        expect(issuedValue(answer)).toBe('');
+      }
     });
 
     it('serves the login page and refuses writes for forged, stale and replayed cookies', async () => {
@@ -131,7 +152,41 @@ for (const signed of [false, true]) {
       });
       expect(failures).toEqual([]);
       const victim = (await call(web(), 'GET', '/api/session', { cookie: ctx.victim.pair })).json as SessionView;
-      expect(victim.attrs).toEqual({ a: 1 });
+      expect(victim.attrs).toEqual({ a: 1, n: 10 });
+    });
+
+    it('answers hostile JSON bodies, names and encodings with a clear 4xx, never a 5xx, and keeps the session', async () => {
+      const session = await login(web(), 'bodies');
+      const cases = apiCases();
+      const failures: string[] = [];
+      // One at a time: later cases read attributes earlier ones set.
+      for (const c of cases) {
+        const answer = await rawRequest(web(), {
+          method: c.method,
+          path: c.path,
+          headers: [['Cookie', session.pair], ...(c.headers ?? [['Content-Type', 'application/json']])],
+          ...(c.body === undefined ? {} : { body: c.body }),
+        });
+        const code = (() => {
+          try {
+            return (JSON.parse(answer.body) as { error?: { code?: string } }).error?.code;
+          } catch {
+            return undefined;
+          }
+        })();
+        if (answer.status !== c.status || (c.code !== undefined && code !== c.code)) {
+          failures.push(
+            `${c.name}: expected ${c.status} ${c.code ?? ''}, got ${answer.status} ${answer.body.slice(0, 160)}`,
+          );
+        }
+      }
+      console.log(`[hostile api ${signed ? 'signed' : 'unsigned'}] ${cases.length} inputs`);
+      expect(failures).toEqual([]);
+      const after = await call(web(), 'GET', '/api/session', { cookie: session.pair });
+      expect(after.status).toBe(200);
+      const attrs = (after.json as SessionView).attrs;
+      expect(Object.keys(attrs).sort()).toEqual(['\u0000', '__proto__', 'n', 'n'.repeat(8000), 'v'].sort());
+      expect(attrs.n).toBe(0);
     });
 
     describe('session fixation', () => {
@@ -166,6 +221,22 @@ for (const signed of [false, true]) {
       });
     });
   });
+}
+
+/**
+ * What expiry and the purge leave of a session: nothing. Waits until the worker has written it to
+ * Datastore, then deletes the entity and the cache item.
+ */
+async function purge(apps: RunningApps, session: Issued): Promise<void> {
+  const { datastore, namespace } = apps.datastore;
+  const key = datastore.key({ namespace, path: ['Session', session.id] });
+  await eventually(async () => ((await datastore.get(key))[0] === undefined ? undefined : true), {
+    timeoutMs: 20_000,
+    intervalMs: 100,
+    what: `session ${session.id} in Datastore`,
+  });
+  await datastore.delete(key);
+  await deleteCacheItem(apps.cacheKeyPrefix + session.id);
 }
 
 /** POST /login (the HTML form) as "target" with `cookie`; returns the session cookie value it set. */

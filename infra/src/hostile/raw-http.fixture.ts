@@ -52,8 +52,12 @@ export function rawRequest(baseUrl: string, request: RawRequest): Promise<RawRes
       if (body !== undefined) socket.write(body);
     });
     socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    let done = false;
     const finish = (error?: Error) => {
+      if (done) return;
+      done = true;
       clearTimeout(timer);
+      socket.destroy();
       const received = Buffer.concat(chunks);
       // A refusal may reset the connection while the body is still being written: the answer counts.
       if (received.length > 0) {
@@ -61,13 +65,17 @@ export function rawRequest(baseUrl: string, request: RawRequest): Promise<RawRes
           resolve(parseResponse(received, performance.now() - started));
           return;
         } catch (parseError) {
-          reject(parseError as Error);
+          reject(parseError instanceof Error ? parseError : new Error(String(parseError)));
           return;
         }
       }
       reject(error ?? new Error('the connection closed without an answer'));
     };
     socket.on('error', finish);
+    // The server may close its side while it still refuses to read the rest of a body.
+    socket.on('end', () => {
+      finish();
+    });
     socket.on('close', () => {
       finish();
     });

@@ -9,9 +9,9 @@ export function cookieSecret(): string {
   return randomBytes(24).toString('base64url');
 }
 
-/** Brings dist/ up to date, then starts the apps (see `startApps`). */
+/** Brings the apps' dist/ (and their libraries') up to date, then starts them (see `startApps`). */
 export async function startBuiltApps(options: StartAppsOptions): Promise<RunningApps> {
-  await buildRepository();
+  await buildRepository(undefined, ['apps/web', 'apps/worker']);
   return startApps(options);
 }
 

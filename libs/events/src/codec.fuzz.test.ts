@@ -2,7 +2,7 @@ import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MAX_JSON_DEPTH, newToken, Session, sessionKey, toJsonValue, type JsonObject } from '@gaesession/session';
-import { decodeBatch, decodeEvents, encodeEvents } from './codec.js';
+import { decodeBatch, decodeEvents, encodeEvents, MAX_INFLATED_BYTES } from './codec.js';
 import { InvalidEventError } from './errors.js';
 import { destroyedEvent, eventFromWrite, eventId, type SessionEvent } from './event.js';
 import { parseEvent } from './schema.js';
@@ -214,5 +214,13 @@ describe('event codec (fuzz)', () => {
       ops: session.ops,
     });
     expect(decodeEvents(encodeEvents([event]))).toEqual([JSON.parse(JSON.stringify(event))]);
+  });
+});
+
+describe('decodeBatch against a gzip bomb', () => {
+  it('refuses a payload that inflates past the bound, with InvalidEventError', () => {
+    const bomb = gzipSync(Buffer.alloc(MAX_INFLATED_BYTES + 1, 0x20));
+    expect(bomb.length).toBeLessThan(100 * 1024);
+    expect(() => decodeBatch(bomb)).toThrow(InvalidEventError);
   });
 });

@@ -21,6 +21,8 @@ export interface EncodeOptions {
 export const MAX_PAYLOAD_DEPTH = MAX_JSON_DEPTH + 4;
 
 const GZIP_MAGIC = 0x1f;
+/** No real batch inflates past this (a Datastore commit is at most 10 MiB). */
+export const MAX_INFLATED_BYTES = 32 * 1024 * 1024;
 const STRING_GZIP_PREFIX = 'gz:';
 
 /** Encodes a batch of events: a JSON array, gzipped when large. */
@@ -38,7 +40,10 @@ export function decodeBatch(payload: Buffer | string): unknown[] {
   const buffer = typeof payload === 'string' ? fromTransportString(payload) : payload;
   let text: string;
   try {
-    text = (buffer[0] === GZIP_MAGIC ? gunzipSync(buffer) : buffer).toString('utf8');
+    // A bounded inflate: a small gzip bomb must not take the worker down.
+    text = (buffer[0] === GZIP_MAGIC ? gunzipSync(buffer, { maxOutputLength: MAX_INFLATED_BYTES }) : buffer).toString(
+      'utf8',
+    );
   } catch (error) {
     throw new InvalidEventError(`payload is not valid gzip: ${(error as Error).message}`);
   }

@@ -96,8 +96,8 @@ describe('holdResponseUntilCommitted', () => {
     const response = await pending;
     expect(await response.text()).toBe('abc');
     expect(response.headers.getSetCookie()).toEqual(['sid=abc; Path=/']);
-    expect(current?.commits).toBe(1);
-    expect(current?.cookieReads).toBe(1);
+    expect(current.commits).toBe(1);
+    expect(current.cookieReads).toBe(1);
   });
 
   it('drops the app’s writes after a failed commit, without crashing the process', async () => {

@@ -143,8 +143,10 @@ export class WriteBehindStore implements SessionStore {
       const entry = item === undefined ? undefined : decodeEntry(item.value);
       if (entry !== undefined && 'tombstone' in entry) return CONFLICT_NO_SESSION;
       let current = entry?.record;
-      // The cache lost the base: wait until Datastore has it (its events may still be queued).
-      if (current === undefined && write.baseVersion > 0) current = await this.#durableRecord(key, write.baseVersion);
+      // The cache lost the base (its events may still be queued: wait until Datastore has it), or
+      // holds an older copy than the base, which then came from Datastore: writes went there
+      // directly while the cache was unreachable. A stale copy is never the state to build on.
+      if ((current?.version ?? 0) < write.baseVersion) current = await this.#durableRecord(key, write.baseVersion);
       if (current !== undefined && this.#live(current) === undefined) return CONFLICT_NO_SESSION;
       if ((current?.version ?? 0) !== write.baseVersion) return { ok: false, current };
       const stored =
