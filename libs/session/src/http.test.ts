@@ -191,6 +191,33 @@ describe('SessionManager over node:http', () => {
     expect((await store.load(key))?.attrs.visits).toBe(3);
   });
 
+  it('never stores a change whose save failed, even when the response ends after the failure', async () => {
+    const { store, request } = await serve(async (_req, res, context) => {
+      const session = context.session;
+      if (session === undefined) {
+        context.create();
+        res.end('created');
+        return;
+      }
+      session.increment('n');
+      store.failWith = new Error('cache down for a moment');
+      const saved = await context.commit().then(
+        () => true,
+        () => false,
+      );
+      store.failWith = undefined; // the store is back before the app answers
+      res.statusCode = saved ? 200 : 503;
+      res.end(saved ? 'saved' : 'not saved');
+    });
+    const cookie = cookieFrom(await request('/'));
+    const key = sessionKey(tokenIn(cookie));
+    const writesBefore = store.writes.length;
+    const response = await request('/', cookie);
+    expect(response.status).toBeGreaterThanOrEqual(500);
+    expect(store.writes.length).toBe(writesBefore);
+    expect((await store.load(key))?.attrs.n).toBeUndefined();
+  });
+
   it('answers a failed save with a non-2xx JSON error, replacing the app’s headers', async () => {
     const { store, request } = await serve((_req, res, context) => {
       context.create().set('a', 1);

@@ -80,13 +80,12 @@ export class RequestSession {
 
   /**
    * Saves what the request did. Calls are serialized, and each saves only what changed since the
-   * last one, so calling it again (or concurrently) never applies an operation twice.
+   * last one, so calling it again (or concurrently) never applies an operation twice. A failed
+   * save is final for the request: later calls (the response hold's, say) fail with the same
+   * error instead of applying operations the client is being told did not happen.
    */
   commit(): Promise<CommitOutcome> {
-    const next = this.#lastCommit.then(
-      () => this.#commitNow(),
-      () => this.#commitNow(),
-    );
+    const next = this.#lastCommit.then(() => this.#commitNow());
     this.#lastCommit = next;
     return next;
   }

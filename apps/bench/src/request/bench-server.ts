@@ -2,9 +2,9 @@ import { resolve } from 'node:path';
 import { MINIMAL_WORKER_ENTRY, WORKER_ENTRY, type ServerSpec } from './catalogue.js';
 import { startChild, type RunningChild } from './child.js';
 import { removeLeftovers } from './cleanup.js';
-import { measureCpu } from './cpu.js';
+import { measureCpu, settledBackgroundCpu } from './cpu.js';
 import type { RunContext } from './environment.js';
-import { counterTotal, drive, login, refreshCookies, waitUntilDurable, type Route } from './load.js';
+import { counterTotal, drive, login, settleCookies, waitUntilDurable, type Route } from './load.js';
 import type { BenchOptions } from './options.js';
 import type { RunStats, ServerResult, WorkerKind } from './report.js';
 
@@ -60,6 +60,9 @@ export async function benchServer(
     );
   };
   teardownInFlight = teardown;
+  const background = await settledBackgroundCpu(options.idleBelow);
+  const idle = background === undefined ? {} : { background };
+  if (background !== undefined) log(`${spec.label}: the machine is ${background.toFixed(0)}% busy before it starts`);
   try {
     if (spec.worker) worker = await startWorker(spec, env, options, log);
     server = await startChild({
@@ -78,10 +81,11 @@ export async function benchServer(
       { baseUrl, cookies, serverPid: server.pid, worker: worker?.child },
       log,
     );
-    return { id: spec.id, label: spec.label, ...measured, ...(worker === undefined ? {} : { worker: worker.kind }) };
+    const drainedBy = worker === undefined ? {} : { worker: worker.kind };
+    return { id: spec.id, label: spec.label, ...idle, ...measured, ...drainedBy };
   } catch (error) {
     log(`${spec.label}: FAILED: ${messageOf(error)}`);
-    return { id: spec.id, label: spec.label, error: messageOf(error).split('\n', 1)[0] ?? '' };
+    return { id: spec.id, label: spec.label, ...idle, error: messageOf(error).split('\n', 1)[0] ?? '' };
   } finally {
     teardownInFlight = undefined;
     await teardown();
@@ -97,9 +101,10 @@ interface Target {
 }
 
 /**
- * Warm-up, then a read run and a write run. With a worker, each measured run starts with the
- * queue drained (the warm-up's events are not the reads' burden), and the time the worker takes
- * to persist the write run's last events is measured too.
+ * Warm-up, then a read run and a write run. Before each measured run the sessions have settled
+ * (no write still retrying) and, with a worker, the queue is drained (the warm-up's events are
+ * not the reads' burden); the time from the end of the write run until Datastore holds every
+ * session's last version is measured too.
  */
 async function measure(
   spec: ServerSpec,
@@ -117,16 +122,18 @@ async function measure(
   };
   log(`${spec.label}: warm-up, ${options.warmup} s of reads and writes`);
   await run('mixed', options.warmup);
+  if (spec.sessions) cookies = await settleCookies(baseUrl, cookies);
   if (worker !== undefined && (await waitUntilDurable(baseUrl, cookies)) === undefined) {
     throw new Error('the worker did not persist the warm-up writes within 120 s');
   }
-  if (spec.sessions) cookies = await refreshCookies(baseUrl, cookies);
   log(`${spec.label}: reads, ${options.duration} s`);
   const read = await run('read', options.duration);
   log(`${spec.label}: ${read.requestsPerSec.toFixed(0)} reads/s, ${read.failures} failed`);
   const before = spec.sessions ? await counterTotal(baseUrl, cookies) : 0;
   log(`${spec.label}: writes, ${options.duration} s`);
   const write = await run('write', options.duration);
+  const writesEnded = performance.now();
+  if (spec.sessions) cookies = await settleCookies(baseUrl, cookies);
   // Writes still in flight when the run ends count on the server but not in autocannon: the
   // count is a lower bound, short by at most `connections`.
   const lostWrites = spec.sessions
@@ -137,7 +144,7 @@ async function measure(
   const counted = lostWrites === undefined ? {} : { lostWrites };
   if (worker === undefined) return { read, write, ...counted };
   log(`${spec.label}: waiting for the worker to persist the last writes`);
-  const drain = (await waitUntilDurable(baseUrl, cookies)) ?? 'timeout';
+  const drain = (await waitUntilDurable(baseUrl, cookies)) === undefined ? 'timeout' : performance.now() - writesEnded;
   const drained = drain === 'timeout' ? 'the queue did not drain' : `drained in ${(drain / 1000).toFixed(1)} s`;
   log(`${spec.label}: ${drained}`);
   return { read, write, drain, ...counted };

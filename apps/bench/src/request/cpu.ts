@@ -73,3 +73,33 @@ export function measureCpu(serverPid: number, workerPid: number | undefined): ()
     };
   };
 }
+
+/**
+ * How busy the machine is without us, in % of one core: the machine's CPU over `ms` minus this
+ * process's own, sampled while the bench has no child running. Anything well above 0 means other
+ * work shares the cores and the figures of the next server are disturbed.
+ */
+export async function backgroundCpu(ms = 2000): Promise<number | undefined> {
+  const before = machineCpuSeconds();
+  const self = process.cpuUsage();
+  const started = performance.now();
+  await new Promise((resolve) => setTimeout(resolve, ms));
+  const after = machineCpuSeconds();
+  if (before === undefined || after === undefined) return undefined;
+  const own = process.cpuUsage(self);
+  const others = after.busy - before.busy - (own.user + own.system) / 1e6;
+  return Math.max(0, (100 * others) / ((performance.now() - started) / 1000));
+}
+
+/**
+ * Samples {@link backgroundCpu} until it is below `percent` or `maxMs` have passed; resolves with
+ * the last sample. Without a threshold, one sample.
+ */
+export async function settledBackgroundCpu(percent: number | undefined, maxMs = 120_000): Promise<number | undefined> {
+  const deadline = performance.now() + maxMs;
+  for (;;) {
+    const sample = await backgroundCpu();
+    if (percent === undefined || sample === undefined || sample < percent || performance.now() >= deadline)
+      return sample;
+  }
+}

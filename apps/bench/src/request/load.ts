@@ -27,18 +27,34 @@ export async function login(baseUrl: string, count: number): Promise<string[]> {
 }
 
 /**
- * The cookies a browser would hold now: a session whose version moved on (gaesession's cookie
- * carries the version the client was last shown) answers a GET with a fresh Set-Cookie, which a
- * real client keeps. Without this, every read of the run would get (and pay for) a Set-Cookie.
+ * The cookies a browser would hold once the sessions stopped changing: a session whose version
+ * moved on (gaesession's cookie carries the version the client was last shown) answers with a
+ * fresh Set-Cookie, which a real client keeps. Writes still retrying after a run ends keep moving
+ * the version, so this repeats until an answer brings no new cookie (at most `timeoutMs`).
+ * Without it, every read of the next run would get (and pay for) a Set-Cookie.
  */
-export async function refreshCookies(baseUrl: string, cookies: readonly string[]): Promise<string[]> {
+export async function settleCookies(
+  baseUrl: string,
+  cookies: readonly string[],
+  timeoutMs = 30_000,
+): Promise<string[]> {
+  const deadline = performance.now() + timeoutMs;
   return Promise.all(
     cookies.map(async (cookie) => {
-      if (cookie === '') return cookie;
-      const response = await fetch(`${baseUrl}/read`, { headers: { cookie }, signal: AbortSignal.timeout(10_000) });
-      await response.body?.cancel();
-      const fresh = cookieHeaderFrom(response.headers.getSetCookie());
-      return fresh === '' ? cookie : fresh;
+      let current = cookie;
+      while (current !== '') {
+        const response = await fetch(`${baseUrl}/read`, {
+          headers: { cookie: current },
+          signal: AbortSignal.timeout(10_000),
+        });
+        await response.body?.cancel();
+        const fresh = cookieHeaderFrom(response.headers.getSetCookie());
+        if (fresh === '' || fresh === current) break;
+        if (performance.now() > deadline) throw new Error('the session kept changing after the run ended');
+        current = fresh;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      return current;
     }),
   );
 }

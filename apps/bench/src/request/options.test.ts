@@ -38,6 +38,11 @@ describe('parseOptions', () => {
     expect(() => parseOptions(argv)).toThrow(UsageError);
   });
 
+  it('takes a threshold of background CPU to wait for', () => {
+    expect(parseOptions(['--idle-below', '30']).idleBelow).toBe(30);
+    expect(() => parseOptions(['--idle-below', 'x'])).toThrow(UsageError);
+  });
+
   it('takes a fractional warm-up', () => {
     expect(parseOptions(['--warmup', '0.5']).warmup).toBe(0.5);
   });

@@ -16,6 +16,11 @@ export interface BenchOptions {
   readonly warmup: number;
   /** Write V8 CPU profiles of the servers (`--cpu-prof`) into this folder. @defaultValue off */
   readonly cpuProfDir?: string;
+  /**
+   * Before each server, wait (up to 2 minutes) until other processes use less than this much CPU,
+   * in % of one core: on a shared machine, fewer disturbed rows. @defaultValue off (start at once)
+   */
+  readonly idleBelow?: number;
 }
 
 export const USAGE = `usage: tsx --conditions=source apps/bench/src/request/main.ts [options]
@@ -24,7 +29,8 @@ export const USAGE = `usage: tsx --conditions=source apps/bench/src/request/main
   --only <a,b,...>    servers to run: ${SERVER_IDS.join(', ')} (default all)
   --sessions <n>      spread the load over n sessions (default 1: all on one)
   --warmup <s>        seconds of warm-up per server (default 2)
-  --cpu-prof <dir>    write the servers' CPU profiles into <dir>`;
+  --cpu-prof <dir>    write the servers' CPU profiles into <dir>
+  --idle-below <pct>  before each server, wait (up to 2 min) until others use < pct % of a core`;
 
 export class UsageError extends Error {}
 
@@ -58,7 +64,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     if (eq !== -1) values.set(arg.slice(2, eq), arg.slice(eq + 1));
     else values.set(arg.slice(2), argv[++i]);
   }
-  const known = ['duration', 'connections', 'only', 'sessions', 'warmup', 'cpu-prof'];
+  const known = ['duration', 'connections', 'only', 'sessions', 'warmup', 'cpu-prof', 'idle-below'];
   const unknown = [...values.keys()].filter((name) => !known.includes(name));
   if (unknown.length > 0) throw new UsageError(`unknown option --${unknown.join(', --')}`);
   const cpuProfDir = values.get('cpu-prof');
@@ -72,5 +78,6 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     sessions: values.has('sessions') ? positive('sessions', values.get('sessions')) : 1,
     warmup: values.has('warmup') ? positive('warmup', values.get('warmup'), { integer: false }) : 2,
     ...(cpuProfDir === undefined ? {} : { cpuProfDir }),
+    ...(values.has('idle-below') ? { idleBelow: positive('idle-below', values.get('idle-below')) } : {}),
   };
 }

@@ -49,7 +49,7 @@ describe('formatTable', () => {
     const lines = formatTable([bare, ours]).split('\n');
     expect(lines).toHaveLength(4);
     expect(new Set(lines.map((line) => line.length)).size).toBe(1);
-    expect(lines[1]).toMatch(/^\|:-+\|-+:\|/);
+    expect(lines[1]).toMatch(/^\| :-+ \| -+: \|/);
     const cells = (lines[3] ?? '').split('|').map((cell) => cell.trim());
     expect(cells.slice(1, -1)).toEqual([
       'gaesession',
@@ -86,11 +86,11 @@ describe('formatCpuTable', () => {
   it('lists CPU µs per request, and server, worker, autocannon and the rest per run', () => {
     // 10 s at 50 % of a core = 5 CPU s, over 20000 requests = 250 µs each; the worker's 4 s = 200 µs.
     const cpu = { seconds: 10, server: 50, worker: 40, loadGenerator: 30.2, rest: 25.6 };
-    const cells = formatCpuTable([{ ...ours, write: stats(2000, { cpu }) }])
+    const cells = formatCpuTable([{ ...ours, write: stats(2000, { cpu }), background: 3.4 }])
       .split('\n')[2]
       ?.split('|')
       .map((cell) => cell.trim());
-    expect(cells?.slice(1, -1)).toEqual(['gaesession', '—', '250 + 200', '—', '50 / 40 / 30 / 26']);
+    expect(cells?.slice(1, -1)).toEqual(['gaesession', '3', '—', '250 + 200', '—', '50 / 40 / 30 / 26']);
   });
 });
 

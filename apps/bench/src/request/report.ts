@@ -41,6 +41,8 @@ export interface ServerResult {
   readonly lostWrites?: number;
   /** gaesession only: which worker drained the queue. */
   readonly worker?: WorkerKind;
+  /** CPU the machine used just before this server started, with nothing of the bench running (% of one core). */
+  readonly background?: number;
   /** Why the server has no figures (it failed to start, say). */
   readonly error?: string;
 }
@@ -102,7 +104,8 @@ function markdown(header: readonly string[], rows: readonly (readonly string[])[
   const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => row[i]?.length ?? 0)));
   const pad = (cell: string, i: number) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0));
   const line = (cells: readonly string[]) => `| ${cells.map(pad).join(' | ')} |`;
-  const rule = `|${widths.map((width, i) => (i === 0 ? `:${'-'.repeat(width + 1)}` : `${'-'.repeat(width + 1)}:`)).join('|')}|`;
+  // The separator row as Prettier writes it, so the table can be pasted into Markdown as is.
+  const rule = line(widths.map((width, i) => (i === 0 ? `:${'-'.repeat(width - 1)}` : `${'-'.repeat(width - 1)}:`)));
   return [line(header), rule, ...rows.map(line)].join('\n');
 }
 
@@ -140,14 +143,16 @@ function costCell(stats: RunStats | undefined): string {
 }
 
 /**
- * Where the CPU went during each run: CPU µs per request (server, + worker), which contention
- * from other processes disturbs less than rates do, and the split in % of one core (the machine
- * has `cores` × 100 %): server, gaesession worker, autocannon, and everything else (Redis,
- * memcached, the emulator, other users of the machine).
+ * Where the CPU went: the machine's load just before each server started (other users of the
+ * machine: anything well above 0 disturbs that row), CPU µs per request (server, + worker), which
+ * contention disturbs less than rates do, and the split in % of one core (the machine has
+ * `cores` × 100 %): server, gaesession worker, autocannon, and everything else (Redis, memcached,
+ * the emulator, other users of the machine).
  */
 export function formatCpuTable(results: readonly ServerResult[]): string {
   const header = [
     'server',
+    'idle before %',
     'read µs/req',
     'write µs/req (+ worker)',
     'read % server / worker / autocannon / rest',
@@ -155,6 +160,7 @@ export function formatCpuTable(results: readonly ServerResult[]): string {
   ];
   const rows = results.map((result) => [
     result.label,
+    result.background === undefined ? '—' : result.background.toFixed(0),
     costCell(result.read),
     costCell(result.write),
     cpuCell(result.read?.cpu),
