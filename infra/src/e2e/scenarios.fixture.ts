@@ -84,11 +84,13 @@ export function defineQueueScenarios(backend: QueueBackend): void {
       const expected = { ...Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`a${i}`, i])), n: 100 };
       const view = await client.session();
       expect(view.attrs).toEqual(expected);
-      // One version per write, and every increment saw a different merged count.
-      expect(view.version).toBe(1 + 50 + 100);
-      expect(increments.map((answer) => answer.value).sort((a, b) => a - b)).toEqual(
-        Array.from({ length: 100 }, (_, i) => i + 1),
-      );
+      // Concurrent requests of one web process merge into few writes (at most one per request);
+      // each increment answers the count of the write that carried it.
+      expect(view.version).toBeGreaterThan(1);
+      expect(view.version).toBeLessThanOrEqual(1 + 50 + 100);
+      const answers = increments.map((answer) => answer.value);
+      expect(Math.max(...answers)).toBe(100);
+      expect(answers.every((value) => value >= 1 && value <= 100)).toBe(true);
 
       await drained();
       const stored = await durable(apps.datastore, id, view.version);

@@ -3,6 +3,19 @@ import { applyOps, type Op } from './ops.js';
 import type { SessionRecord } from './record.js';
 import type { Session } from './session.js';
 import type { SessionStore } from './store.js';
+import { UpdateQueue } from './update-queue.js';
+
+/** One update queue per store: requests of this process on one session merge into few writes. */
+const updateQueues = new WeakMap<SessionStore, UpdateQueue>();
+
+function updateQueue(store: SessionStore): UpdateQueue {
+  let queue = updateQueues.get(store);
+  if (queue === undefined) {
+    queue = new UpdateQueue();
+    updateQueues.set(store, queue);
+  }
+  return queue;
+}
 
 export interface CommitOptions {
   /**
@@ -47,7 +60,11 @@ export async function commitSession(
       return 'regenerated';
     case 'loaded': {
       if (session.ops.length > 0) {
-        session.markSaved(await update(store, session.base, session.ops, now, attempts));
+        const clock = options.now ?? Date.now;
+        const record = await updateQueue(store).update(session.base, session.ops, (base, ops) =>
+          update(store, base, ops, clock(), attempts),
+        );
+        session.markSaved(record);
         return 'saved';
       }
       const base = session.base;

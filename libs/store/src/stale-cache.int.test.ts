@@ -3,6 +3,7 @@
 // Datastore must not take the stale cached copy for the current state.
 import { afterEach, describe, expect, it } from 'vitest';
 import { MemjsCache } from '@gaesession/cache';
+import { eventFromWrite } from '@gaesession/events';
 import { commitSession, newToken, Session, sessionKey, type SessionRecord } from '@gaesession/session';
 import { Cleanup, freePort } from '@gaesession/testkit';
 import { startHarness, type Harness } from './store.fixture.js';
@@ -66,5 +67,36 @@ describe('a cache back from an outage with stale items', () => {
     expect(durable?.attrs).toEqual({ a: 3, b: 4 });
     expect(durable?.version).toBe(v4.version);
     expect((await h.store.load(v1.key, v4.version))?.attrs).toEqual({ a: 3, b: 4 });
+  });
+
+  it('does not make a write during the outage build on the older state Datastore still has', async () => {
+    const h = await harness({ label: 'behindstore' });
+    const token = newToken();
+    const now = Date.now();
+    const v1: SessionRecord = {
+      key: sessionKey(token),
+      version: 1,
+      created: now,
+      accessed: now,
+      timeout: 600_000,
+      constants: { user: 'u' },
+      attrs: {},
+    };
+    const create = { kind: 'create', baseVersion: 0, record: v1, ops: [] } as const;
+    await h.store.write(create);
+    // Datastore gets version 1 as the worker would write it, but no worker runs yet.
+    await h.repository.apply([eventFromWrite(create)]);
+    const v2 = (await request(h.store, token, v1, (session) => session.set('a', 2))).snapshot();
+    const v3 = (await request(h.store, token, v2, (session) => session.set('a', 3))).snapshot();
+    // Versions 2 and 3 are cached and queued; no worker runs. A request read version 3 from the
+    // cache; then memcached stops answering, and its write goes to Datastore, still at version 1.
+    const degraded = await degradedStore(h);
+    // The worker runs again only later than the write would take without waiting for it.
+    setTimeout(() => void h.drain(), 1500);
+    const v4 = await request(degraded, token, v3, (session) => session.set('b', 4));
+    await h.drain();
+    const durable = await h.repository.load(v1.key);
+    expect(durable?.attrs).toEqual({ a: 3, b: 4 });
+    expect(durable?.version).toBe(v4.version);
   });
 });

@@ -80,7 +80,7 @@ export class WriteBehindStore implements SessionStore {
       result = await this.#casInCache(write);
     } catch (error) {
       if (!this.#degradeOnCacheFailure(error)) throw error;
-      return this.#repositoryOrThrow().write(write);
+      return this.#writeToRepository(write);
     }
     if (!result.ok) {
       this.#metrics.increment('write_conflict');
@@ -155,6 +155,17 @@ export class WriteBehindStore implements SessionStore {
           : (await this.#cache.cas(key, value, ttl, item.cas)) === 'stored';
       if (stored) return { ok: true };
     }
+  }
+
+  /**
+   * Compare-and-set straight in Datastore, the cache being unreachable. The base may have come
+   * from the cache while Datastore is still behind it (its events queued): wait (bounded) until
+   * Datastore has it, as a read after a cache loss does, rather than let the compare-and-set
+   * fail against older state and the change be re-applied on top of it.
+   */
+  async #writeToRepository(write: SessionWrite): Promise<WriteResult> {
+    if (write.baseVersion > 0) await this.#durableRecord(write.record.key, write.baseVersion);
+    return this.#repositoryOrThrow().write(write);
   }
 
   /** Caches a record read from Datastore without overwriting anything newer. */
