@@ -12,6 +12,7 @@ import {
   type WriteResult,
 } from '@gaesession/session';
 import { decodeEntry, encodeRecord, encodeTombstone, ttlSeconds } from './cache-entry.js';
+import { CasTokens } from './cas-tokens.js';
 import { EventSink } from './event-sink.js';
 import { noMetrics, type StoreMetrics } from './metrics.js';
 import type { DurabilityMode, WriteBehindStoreOptions } from './options.js';
@@ -36,6 +37,7 @@ export class WriteBehindStore implements SessionStore {
   readonly #now: () => number;
   readonly #cacheFallback: boolean;
   readonly #catchUpTimeoutMs: number;
+  readonly #tokens = new CasTokens();
 
   constructor(options: WriteBehindStoreOptions) {
     this.mode = options.mode ?? 'write-behind';
@@ -61,8 +63,9 @@ export class WriteBehindStore implements SessionStore {
     }
     const entry = item === undefined ? undefined : decodeEntry(item.value);
     if (entry !== undefined && 'tombstone' in entry) return undefined;
-    if (entry !== undefined && entry.record.version >= minVersion) {
+    if (item !== undefined && entry !== undefined && entry.record.version >= minVersion) {
       this.#metrics.increment('cache_hit');
+      this.#tokens.remember(key, entry.record.version, item.cas);
       return this.#live(entry.record);
     }
     // A miss, or a cached copy older than what the client was already shown.
@@ -138,6 +141,9 @@ export class WriteBehindStore implements SessionStore {
     const { key } = write.record;
     const value = encodeRecord(write.record);
     const ttl = ttlSeconds(write.record.accessed + write.record.timeout, this.#now());
+    // The common case: this request read the item at its base version a moment ago.
+    const known = this.#tokens.take(key, write.baseVersion);
+    if (known !== undefined && (await this.#cache.cas(key, value, ttl, known)) === 'stored') return { ok: true };
     for (;;) {
       const item = await this.#cache.get(key);
       const entry = item === undefined ? undefined : decodeEntry(item.value);
