@@ -81,7 +81,12 @@ export const VARIABLES = [
     default: '20',
     description: 'Attempts after which an event goes to the dead letters (match queue.yaml task_retry_limit).',
   },
-  { name: 'WORKER_CONCURRENCY', default: '200', description: 'BullMQ jobs in flight in one worker (they mostly wait for a group commit, so many are cheap and make groups bigger).' },
+  {
+    name: 'WORKER_CONCURRENCY',
+    default: '200',
+    description:
+      'BullMQ jobs in flight in one worker (they mostly wait for a group commit, so many are cheap and make groups bigger).',
+  },
   {
     name: 'WORKER_LOCK_MS',
     default: '30000',
