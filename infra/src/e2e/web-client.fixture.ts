@@ -1,5 +1,6 @@
 // A browser-like client of the demo app's JSON API: one cookie jar, one session (not built, not a
 // test file itself).
+import { CookieJar } from '../testing/cookie-jar.js';
 
 /** The session as GET /api/session describes it (see apps/web/src/api.ts). */
 export interface SessionView {
@@ -30,7 +31,7 @@ export class UnexpectedAnswerError extends Error {
  */
 export class WebClient {
   readonly #baseUrl: string;
-  readonly #cookies = new Map<string, string>();
+  readonly #cookies = new CookieJar();
 
   constructor(baseUrl: string) {
     this.#baseUrl = baseUrl;
@@ -68,8 +69,8 @@ export class WebClient {
 
   async #json<T>(method: string, path: string, body?: unknown, expected = 200): Promise<T> {
     const headers: Record<string, string> = {};
-    if (this.#cookies.size > 0)
-      headers.Cookie = [...this.#cookies].map(([name, value]) => `${name}=${value}`).join('; ');
+    const cookie = this.#cookies.header();
+    if (cookie !== undefined) headers.Cookie = cookie;
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     const res = await fetch(this.#baseUrl + path, {
       method,
@@ -77,26 +78,10 @@ export class WebClient {
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       signal: AbortSignal.timeout(20_000),
     });
-    this.#keepCookies(res.headers.getSetCookie());
+    this.#cookies.keep(res.headers.getSetCookie());
     const text = await res.text();
     if (res.status !== expected)
       throw new UnexpectedAnswerError(`${method} ${path}: expected ${expected}, got ${res.status} ${text}`);
     return (text === '' ? undefined : JSON.parse(text)) as T;
-  }
-
-  #keepCookies(setCookies: readonly string[]): void {
-    for (const line of setCookies) {
-      const [pair = '', ...attributes] = line.split(';').map((part) => part.trim());
-      const eq = pair.indexOf('=');
-      if (eq <= 0) continue;
-      const name = pair.slice(0, eq);
-      const expired = attributes.some(
-        (attribute) =>
-          /^max-age=(0|-\d+)$/i.test(attribute) ||
-          (/^expires=/i.test(attribute) && Date.parse(attribute.slice(8)) <= Date.now()),
-      );
-      if (expired) this.#cookies.delete(name);
-      else this.#cookies.set(name, pair.slice(eq + 1));
-    }
   }
 }

@@ -1,0 +1,90 @@
+// npm run chaos [-- --only <id>,<id>] [--quick]: every fault scenario with more sessions and
+// longer outages than `npm test` runs, then the fault table. Exits 1 if anything acknowledged
+// was lost, reverted, made up or resurrected.
+import { down, up } from '../stack/stack.js';
+import { buildRepository } from '../testing/build.fixture.js';
+import { startPrivateDatastore, type PrivateDatastore } from './datastore-emulator.js';
+import { DATASTORE_DOWN, datastoreStopped } from './datastore-scenarios.js';
+import { memcachedFlushed, memcachedFrozen, memcachedRestarted } from './memcached-scenarios.js';
+import { redisRestarted, redisRestartedWithoutAof, redisStopped } from './redis-scenarios.js';
+import { clean, details, faultTable, seconds } from './report.js';
+import { CHAOS, QUICK, type ScenarioResult } from './scenario.js';
+import type { ScenarioDefinition } from './stack.js';
+import { twoWorkers, workerKilled } from './worker-scenarios.js';
+
+const log = (line: string) => {
+  console.log(`[chaos] ${line}`);
+};
+
+function option(name: string): string | undefined {
+  const index = process.argv.indexOf(`--${name}`);
+  return index === -1 ? undefined : process.argv[index + 1];
+}
+
+/** The scenarios in table order; the Datastore one needs the private emulator started below. */
+function scenarios(emulator: () => PrivateDatastore): ScenarioDefinition[] {
+  const onDatastore: ScenarioDefinition = {
+    ...DATASTORE_DOWN,
+    run: (sizes, runLog) => datastoreStopped(emulator()).run(sizes, runLog),
+  };
+  return [
+    workerKilled,
+    twoWorkers,
+    redisRestarted,
+    redisRestartedWithoutAof,
+    redisStopped,
+    memcachedFlushed,
+    memcachedRestarted,
+    memcachedFrozen,
+    onDatastore,
+  ];
+}
+
+async function main(): Promise<number> {
+  const only = option('only')?.split(',');
+  const sizes = process.argv.includes('--quick') ? QUICK : CHAOS;
+  let emulator: PrivateDatastore | undefined;
+  const all = scenarios(() => {
+    if (emulator === undefined) throw new Error('the private Datastore emulator is not running');
+    return emulator;
+  });
+  const chosen = all.filter((scenario) => only === undefined || only.includes(scenario.id));
+  if (chosen.length === 0) throw new Error(`--only takes some of: ${all.map((one) => one.id).join(', ')}`);
+  const started = await up({ owner: 'test', log });
+  const results: ScenarioResult[] = [];
+  try {
+    await buildRepository(log, ['apps/web', 'apps/worker']);
+    if (chosen.some((scenario) => scenario.id === DATASTORE_DOWN.id)) {
+      log('starting a private Datastore emulator...');
+      emulator = await startPrivateDatastore();
+    }
+    log(`sizes: ${JSON.stringify(sizes)}`);
+    for (const scenario of chosen) {
+      const t0 = Date.now();
+      const result = await scenario.run(sizes, log);
+      results.push(result);
+      const verdict = clean(result) ? 'clean' : 'NOT CLEAN';
+      log(
+        `${scenario.id}: ${verdict}${scenario.expectLoss === true ? ' (a control)' : ''} (${seconds(Date.now() - t0)})`,
+      );
+      for (const line of details(result)) log(line);
+    }
+  } finally {
+    await emulator?.close();
+    // Only what this run started (as the test setup does): shared services stay up.
+    if (started.length > 0) await down({ log, owner: 'test' });
+  }
+  console.log(`\n${faultTable(results)}\n`);
+  for (const result of results) for (const line of details(result)) console.log(line);
+  // A control must come out not clean: otherwise the checker cannot see a loss.
+  const right = results.every((result, i) => clean(result) !== (chosen[i]?.expectLoss === true));
+  return right ? 0 : 1;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
