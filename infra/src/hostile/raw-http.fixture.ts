@@ -28,9 +28,22 @@ export interface RawResponse {
 /**
  * Sends one request (with `Connection: close`) and reads the answer to its end. The server may
  * answer before it has read the whole body (a refusal): the rest of the body is then dropped, and
- * the answer still counts.
+ * the answer still counts. When the server resets the connection while the body is still being
+ * written, the kernel may drop its answer unread (EPIPE or ECONNRESET, nothing received): the
+ * request is sent again, up to three times in all.
  */
-export function rawRequest(baseUrl: string, request: RawRequest): Promise<RawResponse> {
+export async function rawRequest(baseUrl: string, request: RawRequest): Promise<RawResponse> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await rawRequestOnce(baseUrl, request);
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      if (attempt >= 3 || (code !== 'EPIPE' && code !== 'ECONNRESET')) throw error;
+    }
+  }
+}
+
+function rawRequestOnce(baseUrl: string, request: RawRequest): Promise<RawResponse> {
   const { hostname, port } = new URL(baseUrl);
   const body = typeof request.body === 'string' ? Buffer.from(request.body) : request.body;
   const head: Buffer[] = [Buffer.from(`${request.method ?? 'GET'} ${request.path} HTTP/1.1\r\nHost: ${hostname}\r\n`)];

@@ -112,6 +112,16 @@ describe('dead-letters', () => {
     }
   });
 
+  it('takes an id that starts with "-" (ids are base64url) as an id, not as an option', async () => {
+    const id = await context.deadLetters.add({ payload: 'x', error: 'e', attempts: 1 });
+    const dashed = `-${id.slice(1)}`;
+    // Not a usage error: the id is looked up, and (unless it is this letter's) not found.
+    const result = await run('show', dashed);
+    expect(result.code).toBe(dashed === id ? 0 : 1);
+    expect(result.stderr).not.toContain('usage: dead-letters');
+    expect((await run('show', '--', id)).code).toBe(0);
+  });
+
   it('runs as a command, with exit codes', async () => {
     const id = await context.deadLetters.add({ payload: 'x', error: 'e', attempts: 1 });
     const list = runEntry('cli/dead-letters.ts', ['list'], env);

@@ -17,6 +17,27 @@ exit codes: 0 done, 1 failed or not found, 2 usage`;
 
 type Context = Pick<CliContext, 'deadLetters' | 'repository'>;
 
+/**
+ * Separates the options from the positionals by hand: a letter id is base64url, so it may start
+ * with "-", and must not be taken for an unknown option. Options are long (`--limit`), plus
+ * `-h`; `--` ends them (for an id that starts with "--").
+ */
+function splitArgs(argv: readonly string[]): { optionArgs: string[]; positionals: string[] } {
+  const optionArgs: string[] = [];
+  const positionals: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? '';
+    if (arg === '--') {
+      positionals.push(...argv.slice(i + 1));
+      break;
+    }
+    if (arg === '--limit') optionArgs.push(arg, argv[++i] ?? '');
+    else if (arg.startsWith('--') || arg === '-h') optionArgs.push(arg);
+    else positionals.push(arg);
+  }
+  return { optionArgs, positionals };
+}
+
 /** Runs one dead-letter command; resolves with the exit code. */
 export async function runDeadLetterCommand(
   argv: readonly string[],
@@ -24,16 +45,16 @@ export async function runDeadLetterCommand(
   output: CliOutput,
 ): Promise<number> {
   let parsed;
+  const { optionArgs, positionals } = splitArgs(argv);
   try {
     parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
+      args: optionArgs,
       options: { limit: { type: 'string' }, all: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
     });
   } catch (error) {
     return usage(output, messageOf(error));
   }
-  const { values, positionals } = parsed;
+  const { values } = parsed;
   const [command, id, file, ...extra] = positionals;
   if (values.help === true) {
     output.out(DEAD_LETTERS_USAGE);
