@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { MemjsCache } from '@gaesession/cache';
-import { Cleanup, startPrivateRedis, type PrivateServer } from '@gaesession/testkit';
+import { DatastoreRepository } from '@gaesession/persistence';
+import { Cleanup, closeDatastore, datastoreClient, startPrivateRedis, type PrivateServer } from '@gaesession/testkit';
 import { eventFromWrite } from '@gaesession/events';
 import { newToken, type SessionRecord } from '@gaesession/session';
 import { Client, login, startHarness, type Harness } from './store.fixture.js';
@@ -46,10 +47,39 @@ describe('after a cache loss, reads never go back to older state', () => {
     expect((await client.call('/get', 'GET')).body).toMatchObject({ version: 2, attrs: { a: 1 } });
   });
 
-  it('answers no session at once for a key Datastore never heard of, whatever version the cookie claims', async () => {
-    const h = await harness({ label: 'unknown', store: { catchUpTimeoutMs: 3000 } });
-    // A session whose events are all still queued, its cache entry lost: it cannot be told from a forgery.
+  it('knows a new session from its first answer: after a cache loss it waits for the queue, never logs out', async () => {
+    const h = await harness({ label: 'created', store: { catchUpTimeoutMs: 300 } });
+    // No worker runs: only the create itself reached Datastore, in the login request.
     const { client, key } = await login(h);
+    expect((await h.repository.load(key))?.version).toBe(1);
+    expect(h.metrics.get('created_durable')).toBe(1);
+    await client.call('/set/a?v=1');
+    await h.cache.delete(key);
+    expect((await client.call('/get', 'GET')).status).toBe(503);
+    await h.drain();
+    expect((await client.call('/get', 'GET')).body).toMatchObject({ version: 2, attrs: { a: 1 } });
+  });
+
+  it('creates through the queue when Datastore does not answer, and the create still becomes durable', async () => {
+    const unreachable = datastoreClient('127.0.0.1:1');
+    cleanup.add(() => closeDatastore(unreachable));
+    const repository = new DatastoreRepository({ datastore: unreachable, namespace: 'unreachable' });
+    const h = await harness({ label: 'createqueued', store: { repository, createTimeoutMs: 300 } });
+    const started = Date.now();
+    const { key } = await login(h);
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect(h.metrics.get('degraded_create_queued')).toBe(1);
+    expect(await h.repository.load(key)).toBeUndefined();
+    await h.drain();
+    expect((await h.repository.load(key))?.version).toBe(1);
+  });
+
+  it('answers no session at once for a key Datastore never heard of, whatever version the cookie claims', async () => {
+    const h = await harness({ label: 'unknown', store: { catchUpTimeoutMs: 3000, durableCreate: false } });
+    // Created with durableCreate off, its events all still queued, its cache entry lost: it
+    // cannot be told from a forgery.
+    const { client, key } = await login(h);
+    expect(await h.repository.load(key)).toBeUndefined();
     await client.call('/set/a?v=1');
     await h.cache.delete(key);
     const started = Date.now();

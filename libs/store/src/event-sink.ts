@@ -16,6 +16,8 @@ export class EventSink {
   readonly #metrics: StoreMetrics;
   readonly #queueFallback: boolean;
   readonly #oversizedFallback: boolean;
+  readonly #durableCreate: boolean;
+  readonly #createTimeoutMs: number;
 
   constructor(options: WriteBehindStoreOptions, metrics: StoreMetrics) {
     this.#mode = options.mode ?? 'write-behind';
@@ -27,6 +29,8 @@ export class EventSink {
     this.#metrics = metrics;
     this.#queueFallback = (options.onQueueFailure ?? 'sync-write') === 'sync-write';
     this.#oversizedFallback = (options.onOversizedEvent ?? 'sync-write') === 'sync-write';
+    this.#durableCreate = options.durableCreate ?? true;
+    this.#createTimeoutMs = options.createTimeoutMs ?? 1000;
   }
 
   /**
@@ -60,6 +64,39 @@ export class EventSink {
         throw error;
       }
       await this.#applyNow(event);
+    }
+  }
+
+  /**
+   * A new session's first event. In write-behind mode (with `durableCreate`) it goes to Datastore
+   * in the request, so that Datastore knows the session before its cookie is out; when Datastore
+   * fails or is slow, it takes the queue like any other event (a late apply is harmless: applies
+   * are idempotent and newest-wins).
+   */
+  async persistCreation(event: SessionEvent): Promise<void> {
+    if (this.#mode === 'write-behind' && this.#durableCreate && this.#repository !== undefined) {
+      if (await this.#appliedWithin(event, this.#createTimeoutMs)) {
+        this.#metrics.increment('created_durable');
+        return;
+      }
+      this.#metrics.increment('degraded_create_queued');
+    }
+    await this.persist(event);
+  }
+
+  async #appliedWithin(event: SessionEvent, ms: number): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<false>((resolve) => {
+      timer = setTimeout(resolve, ms, false);
+    });
+    const applied = this.#applyNow(event).then(
+      () => true,
+      () => false,
+    );
+    try {
+      return await Promise.race([applied, timeout]);
+    } finally {
+      clearTimeout(timer);
     }
   }
 

@@ -5,6 +5,8 @@ export type StoreCounter =
   | 'read_through'
   | 'write_conflict'
   | 'events_published'
+  | 'created_durable'
+  | 'degraded_create_queued'
   | 'degraded_queue_fallback'
   | 'degraded_oversized_event'
   | 'degraded_cache_unavailable';

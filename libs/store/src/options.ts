@@ -44,9 +44,20 @@ export interface WriteBehindStoreOptions {
    * After a cache loss, how long a read waits (ms) for Datastore to catch up with the version
    * the client last saw before answering `SessionUnavailableError`. Only a session Datastore
    * already holds (at an older version) is waited for: a key it has never heard of is no session
-   * at once. @defaultValue 5000
+   * at once (see `durableCreate`). @defaultValue 5000
    */
   catchUpTimeoutMs?: number;
+  /**
+   * In `write-behind` mode, apply a new session's first event (a login, or the new key of a
+   * regenerate) to Datastore in the request, as a logout's tombstone is, and publish it only when
+   * Datastore does not take it within `createTimeoutMs` (counted as `degraded_create_queued`).
+   * Datastore then knows every session from its first response on, so after a cache loss a read
+   * waits for the worker to catch up instead of taking a session whose events are still queued
+   * for a forged token. Costs one Datastore write per login. @defaultValue true
+   */
+  durableCreate?: boolean;
+  /** How long a durable create waits for Datastore before it falls back to the queue, ms. @defaultValue 1000 */
+  createTimeoutMs?: number;
   metrics?: StoreMetrics;
   /** Clock, ms since the epoch. @defaultValue `Date.now` */
   now?: () => number;

@@ -91,7 +91,8 @@ export class WriteBehindStore implements SessionStore {
     }
     // If this throws, the request fails: the change is not acknowledged. The cached version stays
     // (versions are never reused); a later write carries its state to Datastore, or it expires.
-    await this.#events.persist(eventFromWrite(write, this.#now()));
+    const event = eventFromWrite(write, this.#now());
+    await (write.baseVersion === 0 ? this.#events.persistCreation(event) : this.#events.persist(event));
     return result;
   }
 
@@ -190,8 +191,9 @@ export class WriteBehindStore implements SessionStore {
    * at least as new as the client's version, is a definite "no session". So is a key Datastore
    * has never heard of: it cannot be told from a forged token (whose cookie claims any version
    * it likes) or from a session the purge removed, and waiting for it would turn every such
-   * cookie into a slow 503 instead of a fresh start. The price: a session none of whose events
-   * has reached Datastore yet, when the cache loses it, reads as logged out.
+   * cookie into a slow 503 instead of a fresh start. A session's creation is written to
+   * Datastore in its request (`durableCreate`), so a real session is never unheard of; only one
+   * created while Datastore did not answer can be, and reads as logged out after a cache loss.
    */
   async #durableRecord(key: string, minVersion: number): Promise<SessionRecord | undefined> {
     const repository = this.#repositoryOrThrow();
