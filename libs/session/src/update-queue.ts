@@ -30,18 +30,22 @@ export class UpdateQueue {
     if (queue !== undefined) {
       return new Promise((resolve, reject) => queue.push({ base, ops, resolve, reject }));
     }
-    this.#waiting.set(base.key, []);
+    const waiting: Waiting[] = [];
+    this.#waiting.set(base.key, waiting);
     const first = write(base, ops);
-    void first.then(
-      (record) => this.#drain(base.key, record, write),
-      () => this.#drain(base.key, undefined, write),
-    );
+    const next = (record: SessionRecord | undefined) => {
+      // The common case, a lone request: nothing queued behind it.
+      if (waiting.length === 0) this.#waiting.delete(base.key);
+      else void this.#drain(base.key, waiting, record, write);
+    };
+    first.then(next, () => {
+      next(undefined);
+    });
     return first;
   }
 
   /** Sends what queued up behind a write, batch by batch, until nothing waits for the key. */
-  async #drain(key: string, last: SessionRecord | undefined, write: UpdateWriter): Promise<void> {
-    const queue = this.#waiting.get(key) ?? [];
+  async #drain(key: string, queue: Waiting[], last: SessionRecord | undefined, write: UpdateWriter): Promise<void> {
     let latest = last;
     while (queue.length > 0) {
       const batch = queue.splice(0, MAX_BATCH);

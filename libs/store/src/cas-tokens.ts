@@ -14,9 +14,9 @@ export class CasTokens {
   }
 
   remember(key: string, version: number, cas: CasToken): void {
-    this.#tokens.delete(key);
     this.#tokens.set(key, { version, cas });
-    // Maps iterate in insertion order: the first key is the oldest.
+    // Maps iterate in insertion order: the first key is the longest known (not re-ordered on a
+    // re-read: losing a token costs only the read it would have saved).
     if (this.#tokens.size > this.#capacity) this.#tokens.delete(this.#tokens.keys().next().value as string);
   }
 
