@@ -37,8 +37,6 @@ export interface ServiceBundle extends RuntimeDependencies {
 }
 
 export interface ServiceBundleOptions extends BundleManifestOptions {
-  /** Copy `.js.map` files too. @defaultValue false */
-  readonly sourceMaps?: boolean;
   /** Progress lines. @defaultValue silent */
   readonly log?: (line: string) => void;
 }

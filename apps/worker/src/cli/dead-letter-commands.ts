@@ -17,6 +17,16 @@ exit codes: 0 done, 1 failed or not found, 2 usage`;
 
 type Context = Pick<CliContext, 'deadLetters' | 'repository'>;
 
+const OPTIONS = {
+  limit: { type: 'string' },
+  all: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** True for `--name` of an option that takes a value (the next argument). */
+const takesValue = (arg: string) =>
+  Object.entries(OPTIONS).some(([name, option]) => arg === `--${name}` && option.type === 'string');
+
 /**
  * Separates the options from the positionals by hand: a letter id is base64url, so it may start
  * with "-", and must not be taken for an unknown option. Options are long (`--limit`), plus
@@ -31,7 +41,7 @@ function splitArgs(argv: readonly string[]): { optionArgs: string[]; positionals
       positionals.push(...argv.slice(i + 1));
       break;
     }
-    if (arg === '--limit') optionArgs.push(arg, argv[++i] ?? '');
+    if (takesValue(arg)) optionArgs.push(arg, argv[++i] ?? '');
     else if (arg.startsWith('--') || arg === '-h') optionArgs.push(arg);
     else positionals.push(arg);
   }
@@ -47,10 +57,7 @@ export async function runDeadLetterCommand(
   let parsed;
   const { optionArgs, positionals } = splitArgs(argv);
   try {
-    parsed = parseArgs({
-      args: optionArgs,
-      options: { limit: { type: 'string' }, all: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
-    });
+    parsed = parseArgs({ args: optionArgs, options: OPTIONS });
   } catch (error) {
     return usage(output, messageOf(error));
   }
