@@ -9,23 +9,21 @@ import { QUICK } from './scenario.js';
 describe('memcached faults', () => {
   beforeAll(buildApps, 180_000);
 
-  it('a flush with events still queued loses and reverts nothing', async () => {
-    const result = await memcachedFlushed.run(QUICK, log);
-    expectClean(result);
-    expect(result.measures.jobsQueuedAtCacheLoss).toBeGreaterThan(0);
-    // Users who logged in while the worker was stopped are in Datastore from their login on
-    // (durableCreate): the cache loss makes them wait, never logs them out.
-    expect(result.dropped).toBe(0);
-  }, 90_000);
-
-  it('a restart with events still queued loses and reverts nothing', async () => {
-    const result = await memcachedRestarted.run(QUICK, log);
-    expectClean(result);
-    expect(result.measures.jobsQueuedAtCacheLoss).toBeGreaterThan(0);
-    // Users who logged in while the worker was stopped are in Datastore from their login on
-    // (durableCreate): the cache loss makes them wait, never logs them out.
-    expect(result.dropped).toBe(0);
-  }, 90_000);
+  it.each([
+    ['a flush', memcachedFlushed],
+    ['a restart', memcachedRestarted],
+  ])(
+    '%s with events still queued loses and reverts nothing',
+    async (_, scenario) => {
+      const result = await scenario.run(QUICK, log);
+      expectClean(result);
+      expect(result.measures.jobsQueuedAtCacheLoss).toBeGreaterThan(0);
+      // Users who logged in while the worker was stopped are in Datastore from their login on
+      // (durableCreate): the cache loss makes them wait, never logs them out.
+      expect(result.dropped).toBe(0);
+    },
+    90_000,
+  );
 
   it('a memcached unreachable for a while, then back with stale items, loses and reverts nothing', async () => {
     const result = await memcachedFrozen.run(QUICK, log);

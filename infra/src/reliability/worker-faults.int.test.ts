@@ -11,6 +11,8 @@ describe('worker faults', () => {
   it('a worker killed mid-batch loses nothing: its jobs come back to the restarted worker', async () => {
     const result = await workerKilled.run(QUICK, log);
     expectClean(result);
+    // The kill did land mid-batch: the worker held jobs.
+    expect(result.measures.jobsActiveAtKill).toBeGreaterThan(0);
     // The web app does not need the worker: writes went on while it was dead.
     expect(result.acknowledgedDuringFault).toBeGreaterThan(0);
   }, 90_000);

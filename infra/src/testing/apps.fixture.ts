@@ -4,8 +4,6 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import {
   Cleanup,
-  closeDatastore,
-  datastoreClient,
   eventually,
   freePort,
   services,
@@ -167,8 +165,9 @@ export async function startApps(options: StartAppsOptions = {}): Promise<Running
   const emulatorHost = own.datastoreEmulatorHost ?? services.datastore.emulatorHost;
   // Run newest first: the apps stop, then their queue keys and Datastore entities go.
   const cleanup = new Cleanup();
+  // A test's own emulator may be down at the end, and is discarded with its data: no clearing.
   const datastore = cleanup.track(
-    own.datastoreEmulatorHost === undefined ? testDatastore(label) : privateDatastore(label, emulatorHost),
+    testDatastore(label, { emulatorHost, clearOnClose: own.datastoreEmulatorHost === undefined }),
   );
   const queueName = uniqueName(label);
   if (own.redis === undefined) cleanup.add(() => deleteQueueKeys(queueName));
@@ -244,26 +243,5 @@ export async function startApps(options: StartAppsOptions = {}): Promise<Running
         `--- web ---\n${web.value.output()}`,
       ].join('\n'),
     stop: () => (stopping ??= cleanup.run()),
-  };
-}
-
-/**
- * A Datastore client and namespace on a test's own emulator. `close()` only closes the client:
- * the emulator may be down by then, and the test discards it with everything in it.
- */
-function privateDatastore(label: string, emulatorHost: string): TestDatastore {
-  const datastore = datastoreClient(emulatorHost);
-  const namespace = uniqueName(label);
-  return {
-    datastore,
-    namespace,
-    async dump(kind) {
-      const [entities] = await datastore.runQuery(datastore.createQuery(namespace, kind));
-      const found: unknown[] = entities;
-      const nameOf = (entity: unknown) =>
-        (entity as Record<symbol, { name?: string } | undefined>)[datastore.KEY]?.name;
-      return new Map(found.map((entity) => [nameOf(entity) ?? '', { ...(entity as Record<string, unknown>) }]));
-    },
-    close: () => closeDatastore(datastore),
   };
 }

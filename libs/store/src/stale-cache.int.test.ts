@@ -21,6 +21,20 @@ async function degradedStore(h: Harness): Promise<WriteBehindStore> {
   return new WriteBehindStore({ cache, repository: h.repository, publisher: h.publisher });
 }
 
+/** Version 1 of a new session of `token`. */
+function firstVersion(token: string): SessionRecord {
+  const now = Date.now();
+  return {
+    key: sessionKey(token),
+    version: 1,
+    created: now,
+    accessed: now,
+    timeout: 600_000,
+    constants: { user: 'u' },
+    attrs: {},
+  };
+}
+
 /** Commits `change` on the session `token` as one request of `store` would, from `record`. */
 async function request(
   store: WriteBehindStore,
@@ -38,16 +52,7 @@ describe('a cache back from an outage with stale items', () => {
   it('does not make a write based on a newer Datastore version lose its change', async () => {
     const h = await harness({ label: 'stalecache' });
     const token = newToken();
-    const now = Date.now();
-    const v1: SessionRecord = {
-      key: sessionKey(token),
-      version: 1,
-      created: now,
-      accessed: now,
-      timeout: 600_000,
-      constants: { user: 'u' },
-      attrs: {},
-    };
+    const v1 = firstVersion(token);
     expect(await h.store.write({ kind: 'create', baseVersion: 0, record: v1, ops: [] })).toEqual({ ok: true });
     // Version 2 through the normal path: cached, and durable once drained.
     const v2 = await request(h.store, token, v1, (session) => session.set('a', 2));
@@ -72,16 +77,7 @@ describe('a cache back from an outage with stale items', () => {
   it('does not make a write during the outage build on the older state Datastore still has', async () => {
     const h = await harness({ label: 'behindstore' });
     const token = newToken();
-    const now = Date.now();
-    const v1: SessionRecord = {
-      key: sessionKey(token),
-      version: 1,
-      created: now,
-      accessed: now,
-      timeout: 600_000,
-      constants: { user: 'u' },
-      attrs: {},
-    };
+    const v1 = firstVersion(token);
     const create = { kind: 'create', baseVersion: 0, record: v1, ops: [] } as const;
     await h.store.write(create);
     // Datastore gets version 1 as the worker would write it, but no worker runs yet.

@@ -28,9 +28,19 @@ export async function clearNamespace(datastore: Datastore, namespace: string): P
   await Promise.all(chunks.map((chunk) => datastore.delete(chunk)));
 }
 
+export interface TestDatastoreOptions {
+  /** @defaultValue the shared emulator's address */
+  readonly emulatorHost?: string;
+  /**
+   * Whether `close()` deletes the namespace's entities first. Off for a test's own emulator,
+   * which may be down by then and is discarded with everything in it. @defaultValue true
+   */
+  readonly clearOnClose?: boolean;
+}
+
 /** A Datastore client on the emulator with a namespace of its own, cleaned up by `close()`. */
-export function testDatastore(label: string): TestDatastore {
-  const datastore = datastoreClient();
+export function testDatastore(label: string, options: TestDatastoreOptions = {}): TestDatastore {
+  const datastore = datastoreClient(options.emulatorHost);
   const namespace = uniqueName(label);
   return {
     datastore,
@@ -41,7 +51,7 @@ export function testDatastore(label: string): TestDatastore {
       return new Map(found.map((entity) => [keyOf(entity).name ?? '', { ...(entity as Record<string, unknown>) }]));
     },
     async close() {
-      await clearNamespace(datastore, namespace);
+      if (options.clearOnClose ?? true) await clearNamespace(datastore, namespace);
       await closeDatastore(datastore);
     },
   };

@@ -1,6 +1,12 @@
 export { closeDatastore } from '@gaesession/persistence';
 export { Cleanup, type Closable } from './cleanup.js';
-export { clearNamespace, datastoreClient, testDatastore, type TestDatastore } from './datastore.js';
+export {
+  clearNamespace,
+  datastoreClient,
+  testDatastore,
+  type TestDatastore,
+  type TestDatastoreOptions,
+} from './datastore.js';
 export { eventually } from './eventually.js';
 export { services, uniqueName } from './services.js';
 export {
