@@ -2,7 +2,7 @@ import { MemjsCache } from '@gaesession/cache';
 import { Datastore, type Key } from 'datastore9';
 import { Redis } from 'ioredis';
 import type { Leftovers } from './catalogue.js';
-import type { ServiceAddresses } from './environment.js';
+import type { ServiceAddresses } from '../services.js';
 
 /** Keys per Datastore delete call (a commit takes at most 500 mutations). */
 const DELETE_BATCH = 500;

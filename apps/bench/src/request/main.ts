@@ -4,7 +4,8 @@ import { cpus, loadavg } from 'node:os';
 import { CATALOGUE } from './catalogue.js';
 import { benchServer, interruptRun } from './bench-server.js';
 import { killAllChildren } from './child.js';
-import { checkServices, newRunContext } from './environment.js';
+import { checkServices } from '../services.js';
+import { newRunContext } from './environment.js';
 import { parseOptions, USAGE, UsageError, type BenchOptions } from './options.js';
 import { formatCpuTable, formatTable, problems, type ServerResult } from './report.js';
 import { checkTargets, formatCheck, groupEnqueueLine } from './targets.js';
@@ -57,7 +58,7 @@ async function main(): Promise<number> {
   }
   const start: Start = { date: new Date(), load: loadavg()[0] ?? 0 };
   const ctx = newRunContext();
-  await checkServices(ctx.services);
+  await checkServices(ctx.services, ['memcached', 'redis', 'datastore']);
   log(`${machine()}; run ${ctx.runId}`);
   if (!import.meta.resolve('@gaesession/session').includes('/src/')) {
     // Only the bench's own cleanup code is affected: the servers always run from the sources.

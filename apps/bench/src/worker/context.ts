@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { closeDatastore, createDatastoreClient } from '@gaesession/persistence';
-import { servicesFromEnv, type Services } from './services.js';
+import { serviceAddresses, type ServiceAddresses } from '../services.js';
 
 // The persistence lib's client type: this package also holds an older @google-cloud/datastore
 // (for connect-datastore), which a plain import here would resolve to.
@@ -10,7 +10,7 @@ export type Key = ReturnType<Datastore['key']>;
 
 /** What every measurement of one run shares. */
 export interface RunContext {
-  readonly services: Services;
+  readonly services: ServiceAddresses;
   /** Prefix of every queue name and Datastore namespace of the run: `benchw-<8 hex>`. */
   readonly runId: string;
   /** A Datastore namespace or queue name no other measurement uses: `<runId>-<label>`. */
@@ -23,7 +23,7 @@ export interface RunContext {
 
 /** A new run (a fresh `runId`), or the run `runId` continued in a child process. */
 export function newRunContext(
-  services: Services = servicesFromEnv(),
+  services: ServiceAddresses = serviceAddresses(),
   runId = `benchw-${randomBytes(4).toString('hex')}`,
 ): RunContext {
   return {

@@ -1,7 +1,7 @@
 // The worker benchmark: group commit against one commit per event, the batched purge against the
 // seed's, and memory over a long run. Run: `npm run bench:worker -- [options]` (see USAGE).
 import { machineFacts, newRunContext } from './context.js';
-import { checkServices } from './services.js';
+import { checkServices } from '../services.js';
 import { parseOptions, USAGE, UsageError, type WorkerBenchOptions } from './options.js';
 import { formatReport } from './report.js';
 import { runWorkerBench } from './run.js';
@@ -21,7 +21,7 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   const started = new Date();
   const ctx = newRunContext();
-  await checkServices(ctx.services);
+  await checkServices(ctx.services, ['redis', 'datastore']);
   const machine = machineFacts();
   ctx.log(`${machine}; run ${ctx.runId}`);
   const results = await runWorkerBench(ctx, options);

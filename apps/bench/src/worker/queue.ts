@@ -1,14 +1,14 @@
-import { Redis } from 'ioredis';
 import type { SessionEvent } from '@gaesession/events';
 import { BullMQPublisher } from '@gaesession/queue';
-import type { Services } from './services.js';
+import { deleteRedisKeys } from '../request/cleanup.js';
+import type { ServiceAddresses } from '../services.js';
 
 /** Jobs per `addBulk`: large enough to queue thousands in seconds, small enough for one round trip. */
 const PUBLISH_CHUNK = 500;
 
 /** Queues `events` as BullMQ jobs (one per event, as the web app's publisher does), then closes the publisher. */
 export async function publishAll(
-  services: Services,
+  services: ServiceAddresses,
   queueName: string,
   events: readonly SessionEvent[],
 ): Promise<void> {
@@ -24,19 +24,6 @@ export async function publishAll(
 }
 
 /** Deletes every Redis key of BullMQ queue `queueName` (default `bull` prefix) and returns how many. */
-export async function deleteQueue(services: Services, queueName: string): Promise<number> {
-  const redis = new Redis({ ...services.redis, lazyConnect: true, maxRetriesPerRequest: 1 });
-  try {
-    await redis.connect();
-    let deleted = 0;
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `bull:${queueName}:*`, 'COUNT', 1000);
-      if (keys.length > 0) deleted += await redis.unlink(...keys);
-      cursor = next;
-    } while (cursor !== '0');
-    return deleted;
-  } finally {
-    redis.disconnect();
-  }
+export function deleteQueue(services: ServiceAddresses, queueName: string): Promise<number> {
+  return deleteRedisKeys(services, [`bull:${queueName}:*`]);
 }
