@@ -20,6 +20,8 @@ describe('worker faults', () => {
   it('two workers at once converge to the newest state', async () => {
     const result = await twoWorkers.run(QUICK, log);
     expectClean(result);
+    expect(result.measures.eventsAppliedByFirst).toBeGreaterThan(0);
+    expect(result.measures.eventsAppliedBySecond).toBeGreaterThan(0);
     expect(result.acknowledgedDuringFault).toBeGreaterThan(0);
   }, 90_000);
 });

@@ -1,5 +1,6 @@
 // Worker faults: killed mid-batch and restarted; two workers at once.
 import type { QueueProbe } from './queue-probe.js';
+import { metricValue } from './soak-sampler.js';
 import { runScenario } from './scenario.js';
 import { withApps, type ScenarioDefinition } from './stack.js';
 
@@ -11,6 +12,12 @@ async function activeJobs(queue: QueueProbe, timeoutMs: number): Promise<number>
     if (active > 0 || Date.now() >= deadline) return active;
     await new Promise((resolve) => setTimeout(resolve, 2));
   }
+}
+
+/** Events a worker has made durable so far, from its /metrics. */
+async function eventsApplied(workerUrl: string): Promise<number> {
+  const res = await fetch(`${workerUrl}/metrics`, { signal: AbortSignal.timeout(5000) });
+  return metricValue(await res.text(), 'gaesession_worker_events_applied_total') ?? 0;
 }
 
 export const workerKilled: ScenarioDefinition = {
@@ -52,11 +59,14 @@ export const twoWorkers: ScenarioDefinition = {
         log,
         fault: async (context) => {
           context.faultStarted();
-          await apps.addWorker();
+          const second = await apps.addWorker();
           context.log('second worker running');
           await context.sleep(sizes.outageMs / 2);
           await context.stopWitnesses();
           await context.sleep(sizes.outageMs / 2);
+          // Evidence that both consumed the queue, not one idling beside the other.
+          context.measure('eventsAppliedByFirst', await eventsApplied(apps.worker.url));
+          context.measure('eventsAppliedBySecond', await eventsApplied(second.url));
           // Both keep running through the drain; the "recovery" only ends the measured window.
           await context.recovered();
         },
