@@ -15,7 +15,7 @@ export default defineConfig({
         ssr: { resolve: { conditions: resolve.conditions } },
         test: {
           name: 'unit',
-          include: ['{libs,apps,infra}/**/src/**/*.test.ts'],
+          include: ['{libs,apps,infra}/**/{src,test}/**/*.test.ts'],
           exclude: [...exclude, '**/*.int.test.ts'],
         },
       },
@@ -24,7 +24,7 @@ export default defineConfig({
         ssr: { resolve: { conditions: resolve.conditions } },
         test: {
           name: 'integration',
-          include: ['{libs,apps,infra}/**/src/**/*.int.test.ts'],
+          include: ['{libs,apps,infra}/**/{src,test}/**/*.int.test.ts'],
           exclude,
           globalSetup: ['infra/src/stack/global-setup.ts'],
           testTimeout: 60_000,

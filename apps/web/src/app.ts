@@ -1,8 +1,9 @@
-import express, { type Express } from 'express';
+import { errorHandler, notFound, silentLogger, type Logger } from '@gaesession/core';
 import type { SessionRepository } from '@gaesession/persistence';
 import { sessionMiddleware, type SessionManager } from '@gaesession/session';
+import express, { type Express } from 'express';
 import { sessionApi } from './api.js';
-import { errorAnswer } from './errors.js';
+import { noSession } from './errors.js';
 import { homePage, loginPage } from './page.js';
 
 export interface WebAppDependencies {
@@ -11,6 +12,8 @@ export interface WebAppDependencies {
   repository: SessionRepository | undefined;
   /** Extra readiness check for /healthz. */
   healthy?: () => Promise<boolean>;
+  /** Where failed and refused requests are logged. @defaultValue silent */
+  logger?: Logger;
 }
 
 /** The demo web app (the App Engine `default` service). */
@@ -31,10 +34,7 @@ export function createWebApp(deps: WebAppDependencies): Express {
 
   app.get('/api/durability', async (req, res) => {
     const session = req.session;
-    if (session === undefined) {
-      res.status(401).json({ error: { code: 'NO_SESSION', message: 'log in first' } });
-      return;
-    }
+    if (session === undefined) throw noSession();
     const stored = await deps.repository?.load(session.key);
     const durableVersion = stored?.version ?? 0;
     res.json({ version: session.version, durableVersion, durable: durableVersion >= session.version });
@@ -73,6 +73,7 @@ export function createWebApp(deps: WebAppDependencies): Express {
     res.redirect(303, '/');
   });
 
-  app.use(errorAnswer);
+  app.use('/api', notFound);
+  app.use(errorHandler(deps.logger ?? silentLogger));
   return app;
 }

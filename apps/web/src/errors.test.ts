@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { MemoryStore, newToken, SessionError, SessionManager, type SessionRecord } from '@gaesession/session';
+import { jsonLogger, newToken, SessionUnavailableError, type SessionRecord } from '@gaesession/core';
+import { MemoryStore, SessionManager } from '@gaesession/session';
+import { afterEach, describe, expect, it } from 'vitest';
 import { createWebApp } from './app.js';
 
 /** A store whose reads fail with `error`. */
@@ -14,15 +15,17 @@ class FailingStore extends MemoryStore {
 }
 
 const servers: { close(): void }[] = [];
+let logged: string[] = [];
 afterEach(() => {
   for (const server of servers.splice(0)) server.close();
-  vi.restoreAllMocks();
+  logged = [];
 });
 
 async function serve(store: MemoryStore): Promise<string> {
   const app = createWebApp({
     sessions: new SessionManager({ store, cookie: { allowHttp: true } }),
     repository: undefined,
+    logger: jsonLogger((line) => logged.push(line)),
   });
   const server = app.listen(0, '127.0.0.1');
   servers.push(server);
@@ -34,24 +37,21 @@ const cookie = { cookie: `sessid=${newToken()}` };
 
 describe('web app error answers', () => {
   it('answers a session that cannot be loaded with its status and code as JSON, on every route', async () => {
-    const log = vi.spyOn(console, 'error').mockImplementation(() => undefined);
-    const url = await serve(
-      new FailingStore(new SessionError('SESSION_UNAVAILABLE', 'session k: not readable yet', 503)),
-    );
+    const url = await serve(new FailingStore(new SessionUnavailableError('k', 3, 2)));
     for (const path of ['/api/session', '/']) {
       const res = await fetch(url + path, { headers: cookie });
       expect(res.status).toBe(503);
       expect(res.headers.get('content-type')).toMatch(/^application\/json/);
       expect(await res.json()).toEqual({
-        error: { code: 'SESSION_UNAVAILABLE', message: 'session k: not readable yet' },
+        error: { code: 'SESSION_UNAVAILABLE', message: 'session k: version 3 is not readable yet (Datastore has 2)' },
       });
     }
-    expect(log).toHaveBeenCalledTimes(2);
-    expect(String(log.mock.calls[0]?.[0])).not.toContain(cookie.cookie.slice(7));
+    expect(logged).toHaveLength(2);
+    expect(JSON.parse(logged[0] ?? '{}')).toMatchObject({ severity: 'ERROR', status: 503, path: '/api/session' });
+    expect(logged.join('\n')).not.toContain(cookie.cookie.slice(7));
   });
 
   it('answers anything else 500 INTERNAL without its message', async () => {
-    vi.spyOn(console, 'error').mockImplementation(() => undefined);
     const url = await serve(new FailingStore(new Error('secret internals')));
     const res = await fetch(`${url}/api/session`, { headers: cookie });
     expect(res.status).toBe(500);
@@ -66,6 +66,6 @@ describe('web app error answers', () => {
       body: `user=${'x'.repeat(5000)}&password=a`,
     });
     expect(res.status).toBe(413);
-    expect(await res.json()).toMatchObject({ error: { code: 'HTTP_413' } });
+    expect(await res.json()).toMatchObject({ error: { code: 'TOO_LARGE' } });
   });
 });

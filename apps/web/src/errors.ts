@@ -1,52 +1,19 @@
-import type { ErrorRequestHandler } from 'express';
-import { isSessionError } from '@gaesession/session';
+import { SessionError } from '@gaesession/core';
 
-/** The JSON body of every error answer: a stable code and a message. */
-export interface ErrorBody {
-  error: { code: string; message: string };
-}
+/** The codes of the demo's JSON API. */
+export type WebErrorCode = 'NO_SESSION' | 'BAD_BODY';
 
 /**
- * The last handler: what no route answered becomes JSON with a stable code, never Express's
- * HTML page. A SessionError (a session that could not be loaded, say: 503 SESSION_UNAVAILABLE)
- * answers its own status and code; an HTTP error from a body parser its status; anything else
- * 500 INTERNAL without its message. Server errors are logged as one JSON line (name, code and
- * message only: messages name session keys, which are hashes, never tokens).
+ * A request the API refuses, answered with `status` and `code` by the app's one error handler
+ * (`errorHandler` of @gaesession/core), like every other error.
  */
-export const errorAnswer: ErrorRequestHandler = (error: unknown, req, res, next) => {
-  const { status, body } = describe(error);
-  if (status >= 500) {
-    const { name, message } = error instanceof Error ? error : { name: 'Error', message: String(error) };
-    console.error(
-      JSON.stringify({
-        severity: 'ERROR',
-        message: 'request failed',
-        method: req.method,
-        path: req.path,
-        status,
-        error: { name, code: body.error.code, message },
-      }),
-    );
+export class ApiError extends SessionError {
+  constructor(status: number, code: WebErrorCode, message: string) {
+    super(code, message, { status });
   }
-  if (res.headersSent) {
-    next(error);
-    return;
-  }
-  res.status(status).set('Cache-Control', 'no-store').json(body);
-};
+}
 
-function describe(error: unknown): { status: number; body: ErrorBody } {
-  if (isSessionError(error))
-    return { status: error.status, body: { error: { code: error.code, message: error.message } } };
-  const { status, message } = (typeof error === 'object' && error !== null ? error : {}) as {
-    status?: unknown;
-    message?: unknown;
-  };
-  if (typeof status === 'number' && status >= 400 && status < 500) {
-    return {
-      status,
-      body: { error: { code: `HTTP_${status}`, message: typeof message === 'string' ? message : 'bad request' } },
-    };
-  }
-  return { status: 500, body: { error: { code: 'INTERNAL', message: 'internal error' } } };
+/** A request that needs a session and has none. */
+export function noSession(): ApiError {
+  return new ApiError(401, 'NO_SESSION', 'log in first (POST /api/login)');
 }

@@ -1,37 +1,49 @@
 // The web service (App Engine `default`): `npm start` runs this with PORT set.
-import { loadConfig } from '@gaesession/config';
+import { jsonLogger } from '@gaesession/core';
+import { ConfigVariableError, loadConfig, type Config } from '@gaesession/config';
 import { createWebApp } from './app.js';
 import { createWebServices } from './wiring.js';
 
-const config = loadConfig();
-const services = createWebServices(config);
-const app = createWebApp({ sessions: services.sessions, repository: services.repository });
-const port = Number(process.env.PORT ?? 8080);
+/** How long a graceful stop may take before the process gives up and exits 1, in ms. */
+const SHUTDOWN_TIMEOUT_MS = 10_000;
 
-const server = app.listen(port, () => {
-  console.log(
-    JSON.stringify({
-      message: `web listening on http://127.0.0.1:${port}`,
-      mode: config.session.mode,
-      queue: config.queue.backend,
-      project: config.projectId,
-    }),
-  );
+const logger = jsonLogger();
+let config: Config;
+try {
+  config = loadConfig(process.env, { service: 'web' });
+} catch (error) {
+  if (!(error instanceof ConfigVariableError)) throw error;
+  console.error(`web: ${error.message}`);
+  process.exit(2);
+}
+const services = createWebServices(config, logger);
+const app = createWebApp({ sessions: services.sessions, repository: services.repository, logger });
+
+const server = app.listen(config.port, () => {
+  logger.info('web started', {
+    url: `http://127.0.0.1:${config.port}`,
+    mode: config.session.mode,
+    queue: config.queue.backend,
+    project: config.projectId,
+  });
 });
 
 let stopping = false;
 function shutdown(signal: string): void {
   if (stopping) return;
   stopping = true;
-  console.log(JSON.stringify({ message: `web stopping (${signal})` }));
+  logger.info('web stopping', { signal });
   server.close(() => {
     services.close().then(
       () => process.exit(0),
-      () => process.exit(1),
+      (error: unknown) => {
+        logger.error('web stopped with an error', { signal, error });
+        process.exit(1);
+      },
     );
   });
   server.closeIdleConnections();
-  setTimeout(() => process.exit(1), 10_000).unref();
+  setTimeout(() => process.exit(1), SHUTDOWN_TIMEOUT_MS).unref();
 }
 process.on('SIGTERM', () => {
   shutdown('SIGTERM');

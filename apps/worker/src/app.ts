@@ -1,15 +1,11 @@
 import express, { type Express } from 'express';
 import { requirePlatform, type AuthPolicy } from './auth.js';
-import { errorHandler, notFound } from './error-handler.js';
+import { errorHandler, notFound } from '@gaesession/core';
+import { PURGE_PATH, TASK_PATH } from '@gaesession/events';
 import type { WorkerMetrics } from './metrics.js';
 import type { DeadLetterDependencies, Delivery, DeliveryOutcome } from './process-payload.js';
 import type { PurgeRunner } from './purge.js';
 import { taskHandler } from './task-route.js';
-
-/** The task push path (Cloud Tasks `relativeUri`, see the queue library). */
-export const TASK_PATH = '/tasks/session-events';
-/** The cron path (cron.yaml `url`). */
-export const PURGE_PATH = '/tasks/purge';
 
 export interface WorkerAppDependencies extends DeadLetterDependencies {
   /** Handles one delivery (see `processPayload`). */

@@ -1,10 +1,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
+import { SECRET_HEADER } from '@gaesession/events';
 import type { RequestHandler } from 'express';
 import { ForbiddenError } from './errors.js';
-
-/** The header carrying the shared secret off App Engine. */
-export const SECRET_HEADER = 'X-Worker-Secret';
 
 /** Which platform caller an endpoint is for. */
 export type PlatformCaller = 'task' | 'cron';

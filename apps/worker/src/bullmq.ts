@@ -1,5 +1,5 @@
 import { consumeEvents, scheduleRepeatingJob, type Consumer, type RedisConnection } from '@gaesession/queue';
-import type { Logger } from './logger.js';
+import type { Logger } from '@gaesession/core';
 import type { Delivery, DeliveryOutcome } from './process-payload.js';
 
 /** The BullMQ job (and job scheduler) name of the local purge. */
@@ -31,11 +31,8 @@ export interface LocalQueueOptions {
  */
 export async function startLocalQueue(options: LocalQueueOptions): Promise<Consumer> {
   const { connection, queueName, logger } = options;
-  const onError = (error: Error): void => {
-    logger.error('bullmq connection error', { queue: queueName, error });
-  };
   const consumer = await consumeEvents(
-    { connection, queueName, concurrency: options.concurrency, lockMs: options.lockMs, onError },
+    { connection, queueName, concurrency: options.concurrency, lockMs: options.lockMs, logger },
     async (received) => {
       const source = `bullmq:${queueName}/${received.jobId}`;
       try {
@@ -55,7 +52,7 @@ export async function startLocalQueue(options: LocalQueueOptions): Promise<Consu
   let scheduler: Consumer;
   try {
     scheduler = await scheduleRepeatingJob(
-      { connection, jobName: PURGE_JOB_NAME, queueName: `${queueName}-purge`, everyMs: options.purgeEveryMs, onError },
+      { connection, jobName: PURGE_JOB_NAME, queueName: `${queueName}-purge`, everyMs: options.purgeEveryMs, logger },
       async () => {
         await options.purge();
       },

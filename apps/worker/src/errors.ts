@@ -1,4 +1,8 @@
-import { SessionError } from '@gaesession/session';
+import { SessionError } from '@gaesession/core';
+
+/** The codes of this package. */
+export type WorkerErrorCode =
+  'WORKER_DELIVERY_FAILED' | 'WORKER_FORBIDDEN' | 'WORKER_STOPPING' | 'WORKER_TASK_TOO_LARGE';
 
 /**
  * A delivery whose events could not be made durable on an attempt that is not the queue's last:
@@ -7,21 +11,21 @@ import { SessionError } from '@gaesession/session';
  */
 export class DeliveryFailedError extends SessionError {
   constructor(message: string, cause: unknown) {
-    super('DELIVERY_FAILED', message, 500, { cause });
+    super('WORKER_DELIVERY_FAILED', message, { status: 500, cause });
   }
 }
 
 /** A task or cron endpoint called by someone other than the platform. Nothing was read or applied. */
 export class ForbiddenError extends SessionError {
   constructor(reason: string) {
-    super('FORBIDDEN', reason, 403);
+    super('WORKER_FORBIDDEN', reason, { status: 403 });
   }
 }
 
 /** Work submitted after the worker began shutting down. */
 export class WorkerStoppingError extends SessionError {
   constructor(what: string) {
-    super('WORKER_STOPPING', `${what}: the worker is shutting down`, 503);
+    super('WORKER_STOPPING', `${what}: the worker is shutting down`, { status: 503 });
   }
 }
 
@@ -32,9 +36,9 @@ export class TaskTooLargeError extends SessionError {
 
   constructor(size: number, limit: number, deadLetter: string) {
     super(
-      'EVENT_TOO_LARGE',
+      'WORKER_TASK_TOO_LARGE',
       `task body of ${size} bytes is over the ${limit}-byte limit; its start is kept as dead letter ${deadLetter}`,
-      413,
+      { status: 413 },
     );
     this.size = size;
     this.limit = limit;

@@ -1,6 +1,6 @@
 import { eventId, type SessionEvent } from '@gaesession/events';
 import { DatastoreUnavailableError, type ApplyResult } from '@gaesession/persistence';
-import { isSessionError } from '@gaesession/session';
+import { isSessionError } from '@gaesession/core';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { GroupCommitter } from './group-commit.js';
 

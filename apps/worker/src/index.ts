@@ -1,18 +1,8 @@
-export { createWorkerApp, PURGE_PATH, TASK_PATH, type WorkerAppDependencies } from './app.js';
-export {
-  authorize,
-  requirePlatform,
-  SECRET_HEADER,
-  type AuthDecision,
-  type AuthPolicy,
-  type PlatformCaller,
-} from './auth.js';
+export { createWorkerApp, type WorkerAppDependencies } from './app.js';
+export { authorize, requirePlatform, type AuthDecision, type AuthPolicy, type PlatformCaller } from './auth.js';
 export { PURGE_JOB_NAME, startLocalQueue, type LocalQueueOptions } from './bullmq.js';
-export { closeDatastore, createDatastore } from './datastore.js';
-export { errorAnswer, errorHandler, notFound, type ErrorBody } from './error-handler.js';
 export { DeliveryFailedError, ForbiddenError, TaskTooLargeError, WorkerStoppingError } from './errors.js';
 export { GroupCommitter, type CommitObserver, type CommitStats, type GroupCommitterOptions } from './group-commit.js';
-export { jsonLogger, silentLogger, type LogFields, type Logger } from './logger.js';
 export { WorkerMetrics, type WorkerMetricsOptions } from './metrics.js';
 export {
   payloadText,
@@ -31,7 +21,6 @@ export { encodingMismatch, taskAttempt, type TaskAttempt } from './task-request.
 export { MAX_TASK_BODY_BYTES, taskHandler, type TaskRouteOptions } from './task-route.js';
 export {
   createDeadLetterStore,
-  createRepository,
   createWorkerServices,
   PURGE_GRACE_MS,
   purgeOptions,

@@ -1,6 +1,6 @@
 // The worker service (App Engine `worker`): `npm start` runs this with PORT set.
-import { loadConfig } from '@gaesession/config';
-import { jsonLogger } from './logger.js';
+import { ConfigVariableError, loadConfig } from '@gaesession/config';
+import { jsonLogger } from '@gaesession/core';
 import { startWorker } from './server.js';
 
 /** How long a graceful stop may take before the process gives up and exits 1, in ms. */
@@ -8,8 +8,8 @@ const SHUTDOWN_TIMEOUT_MS = 25_000;
 
 const logger = jsonLogger();
 try {
-  const config = loadConfig();
-  const worker = await startWorker(config, { port: Number(process.env.PORT ?? 8090), logger });
+  const config = loadConfig(process.env, { service: 'worker' });
+  const worker = await startWorker(config, { port: config.port, logger });
   logger.info('worker started', {
     url: worker.url,
     port: worker.port,
@@ -46,6 +46,10 @@ try {
     stop('SIGINT');
   });
 } catch (error) {
+  if (error instanceof ConfigVariableError) {
+    console.error(`worker: ${error.message}`);
+    process.exit(2);
+  }
   logger.error('worker failed to start', { error });
   process.exit(1);
 }

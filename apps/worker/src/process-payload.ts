@@ -7,11 +7,10 @@ import {
   type SessionEvent,
 } from '@gaesession/events';
 import type { DeadLetterInput, DeadLetterStore } from '@gaesession/persistence';
-import { isSessionError, type SessionError } from '@gaesession/session';
+import { isSessionError, type Logger, messageOf, type SessionError } from '@gaesession/core';
 import { DeliveryFailedError } from './errors.js';
 import type { GroupCommitter } from './group-commit.js';
 import { mapLimited } from './limited.js';
-import { messageOf, type Logger } from './logger.js';
 
 /** Why a payload went to the dead letters. */
 export type DeadLetterReason = 'invalid' | 'failed' | 'too-large';

@@ -1,5 +1,5 @@
 import { purgeExpired, type PurgeOptions, type PurgeResult } from '@gaesession/persistence';
-import type { Logger } from './logger.js';
+import type { Logger } from '@gaesession/core';
 
 /** Runs a purge (resuming from `cursor` when given) and answers its result. */
 export type PurgeRunner = (cursor?: string) => Promise<PurgeResult>;

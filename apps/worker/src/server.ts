@@ -7,7 +7,7 @@ import { startLocalQueue } from './bullmq.js';
 import { createWorkerServices, type WorkerServices, type WorkerServicesOptions } from './wiring.js';
 
 export interface StartWorkerOptions extends WorkerServicesOptions {
-  /** HTTP port; 0 picks a free one. @defaultValue 8090 */
+  /** HTTP port; 0 picks a free one. @defaultValue the configuration's (PORT) */
   port?: number;
   /** Interface to listen on. @defaultValue all interfaces */
   host?: string;
@@ -47,7 +47,7 @@ export async function startWorker(config: Config, options: StartWorkerOptions = 
   let server: Server | undefined;
   let local: Consumer | undefined;
   try {
-    server = await listen(app, options.port ?? 8090, options.host);
+    server = await listen(app, options.port ?? config.port, options.host);
     if (config.queue.backend === 'bullmq') {
       local = await startLocalQueue({
         connection: config.queue.redis,

@@ -1,5 +1,5 @@
 import { gzipSync } from 'node:zlib';
-import { isSessionError } from '@gaesession/session';
+import { isSessionError } from '@gaesession/core';
 import { describe, expect, it } from 'vitest';
 import { encodingMismatch, taskAttempt } from './task-request.js';
 
@@ -40,8 +40,8 @@ describe('encodingMismatch', () => {
 
   it('refuses a body the header misdescribes, or an unknown encoding', () => {
     expect(
-      isSessionError(encodingMismatch({ 'x-gaesession-encoding': 'gzip' }, Buffer.from('[]')), 'INVALID_EVENT'),
+      isSessionError(encodingMismatch({ 'x-gaesession-encoding': 'gzip' }, Buffer.from('[]')), 'EVENT_INVALID'),
     ).toBe(true);
-    expect(isSessionError(encodingMismatch({ 'x-gaesession-encoding': 'br' }, gzipped), 'INVALID_EVENT')).toBe(true);
+    expect(isSessionError(encodingMismatch({ 'x-gaesession-encoding': 'br' }, gzipped), 'EVENT_INVALID')).toBe(true);
   });
 });

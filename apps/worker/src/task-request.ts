@@ -1,6 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { InvalidEventError } from '@gaesession/events';
-import { TASK_ENCODING_HEADER } from '@gaesession/queue';
+import { ENCODING_HEADER, InvalidEventError } from '@gaesession/events';
 
 /** Where a task push stands in its retries, from the headers Cloud Tasks sets. */
 export interface TaskAttempt {
@@ -31,12 +30,12 @@ export function taskAttempt(headers: IncomingHttpHeaders, retryLimit: number, qu
  * header the body may still be gzip: `decodeBatch` sniffs the magic bytes.
  */
 export function encodingMismatch(headers: IncomingHttpHeaders, body: Buffer): InvalidEventError | undefined {
-  const encoding = text(headers[TASK_ENCODING_HEADER.toLowerCase()])?.toLowerCase();
+  const encoding = text(headers[ENCODING_HEADER.toLowerCase()])?.toLowerCase();
   if (encoding === undefined) return undefined;
-  if (encoding !== 'gzip') return new InvalidEventError(`${TASK_ENCODING_HEADER}: unknown encoding "${encoding}"`);
+  if (encoding !== 'gzip') return new InvalidEventError(`${ENCODING_HEADER}: unknown encoding "${encoding}"`);
   return body[0] === 0x1f && body[1] === 0x8b
     ? undefined
-    : new InvalidEventError(`${TASK_ENCODING_HEADER} says gzip, but the body is not gzip`);
+    : new InvalidEventError(`${ENCODING_HEADER} says gzip, but the body is not gzip`);
 }
 
 function count(value: string | string[] | undefined): number {

@@ -1,8 +1,7 @@
 import type { RequestHandler } from 'express';
 import { EventTooLargeError } from '@gaesession/events';
-import { isSessionError } from '@gaesession/session';
+import { isSessionError, messageOf } from '@gaesession/core';
 import { DeliveryFailedError, TaskTooLargeError } from './errors.js';
-import { messageOf } from './logger.js';
 import { rejectPayload, type DeadLetterDependencies, type Delivery, type DeliveryOutcome } from './process-payload.js';
 import { readLimitedBody } from './read-body.js';
 import { encodingMismatch, taskAttempt } from './task-request.js';

@@ -1,15 +1,14 @@
 import type { Datastore } from '@google-cloud/datastore';
-import type { Config } from '@gaesession/config';
+import { createDatastore, createRepository, type Config } from '@gaesession/config';
+import { jsonLogger, type Logger } from '@gaesession/core';
 import {
-  DatastoreRepository,
+  closeDatastore,
   DEFAULT_EVENT_LOG_KIND,
   DeadLetterStore,
   type PurgeOptions,
   type SessionRepository,
 } from '@gaesession/persistence';
-import { closeDatastore, createDatastore } from './datastore.js';
 import { GroupCommitter } from './group-commit.js';
-import { jsonLogger, type Logger } from './logger.js';
 import { WorkerMetrics } from './metrics.js';
 import { processPayload, type Delivery, type DeliveryOutcome } from './process-payload.js';
 import { purgeRunner, type PurgeRunner } from './purge.js';
@@ -46,17 +45,6 @@ export interface WorkerServicesOptions {
   repository?: SessionRepository;
   /** Export Node.js process metrics too. @defaultValue true */
   processMetrics?: boolean;
-}
-
-/** The repository the worker applies events to, with the event log when EVENT_LOG_RETENTION_MS is set. */
-export function createRepository(config: Config, datastore: Datastore): DatastoreRepository {
-  const retentionMs = config.worker.eventLogRetentionMs;
-  return new DatastoreRepository({
-    datastore,
-    kind: config.datastore.kind,
-    ...namespaceOf(config),
-    ...(retentionMs === undefined ? {} : { eventLog: { retentionMs } }),
-  });
 }
 
 export function createDeadLetterStore(config: Config, datastore: Datastore): DeadLetterStore {

@@ -63,7 +63,7 @@ function failure(): BundleError {
 
 function expectRefused(reason: BundleFailure): void {
   const error = failure();
-  expect(error.code).toBe('BUNDLE_FAILED');
+  expect(error.code).toBe('DEPLOY_BUNDLE_FAILED');
   expect(error.reason).toBe(reason);
   expect(existsSync(out)).toBe(false);
 }

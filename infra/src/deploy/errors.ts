@@ -1,4 +1,4 @@
-import { SessionError } from '@gaesession/session';
+import { SessionError } from '@gaesession/core';
 
 /** Which step of the bundling failed. */
 export type BundleFailure = 'build' | 'workspace' | 'dependencies' | 'imports' | 'files' | 'yaml';
@@ -8,7 +8,7 @@ export class BundleError extends SessionError {
   readonly reason: BundleFailure;
 
   constructor(reason: BundleFailure, message: string, options: { cause?: unknown } = {}) {
-    super('BUNDLE_FAILED', message, 500, options);
+    super('DEPLOY_BUNDLE_FAILED', message, options);
     this.reason = reason;
   }
 }

@@ -86,7 +86,7 @@ describe('collectRuntimeDependencies', () => {
       { ...pkg('@s/a', { x: '^2.0' }), dir: 'libs/a' },
     );
     const error = failure(() => collectRuntimeDependencies('@s/app', ws));
-    expect(error.code).toBe('BUNDLE_FAILED');
+    expect(error.code).toBe('DEPLOY_BUNDLE_FAILED');
     expect(error.reason).toBe('dependencies');
     expect(error.message).toContain('x: ^1.2 (apps/app) vs ^2.0 (libs/a)');
   });

@@ -164,7 +164,7 @@ export function defineQueueScenarios(backend: QueueBackend): void {
       const { id } = await client.login('poisoned');
       await durable(apps.datastore, id, 1);
       await drained();
-      // From now on every apply of this key fails (CORRUPT_ENTITY): retrying cannot help.
+      // From now on every apply of this key fails (DATASTORE_CORRUPT_ENTITY): retrying cannot help.
       await corruptSession(apps.datastore, id);
       const before = await workerMetrics(apps);
       const givenUp = await stack().givenUp();
@@ -192,7 +192,7 @@ export function defineQueueScenarios(backend: QueueBackend): void {
       } finally {
         stopHurrying();
       }
-      expect(letter).toMatchObject({ code: 'CORRUPT_ENTITY', attempts, failures: 1 });
+      expect(letter).toMatchObject({ code: 'DATASTORE_CORRUPT_ENTITY', attempts, failures: 1 });
       expect(letter.source).toContain(apps.queueName);
 
       // The last attempt was acknowledged after the letter was stored: nothing left, nothing dropped.
@@ -217,7 +217,7 @@ export function defineQueueScenarios(backend: QueueBackend): void {
       for (const headers of [{}, stack().foreignCronHeaders]) {
         const refused = await purge(headers);
         expect(refused.status).toBe(403);
-        expect(await refused.json()).toMatchObject({ error: { code: 'FORBIDDEN' } });
+        expect(await refused.json()).toMatchObject({ error: { code: 'WORKER_FORBIDDEN' } });
       }
       for (const key of expired) expect(await storedSession(apps.datastore, key)).toBeDefined();
 

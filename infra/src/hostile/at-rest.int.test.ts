@@ -1,7 +1,7 @@
 // Tokens never at rest (DESIGN invariant 1): sessions driven through the real apps (signed cookies,
 // event log on), then every cache value, queued job, Datastore entity and log line of the test is
 // searched for every token and cookie value the web app ever handed out or was handed.
-import { newToken } from '@gaesession/session';
+import { newToken } from '@gaesession/core';
 import { eventually, services } from '@gaesession/testkit';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';

@@ -1,6 +1,6 @@
 // Forged, wrongly signed, replayed and duplicated session cookies (not built, not a test file itself).
 import { randomBytes } from 'node:crypto';
-import { newToken, sessionKey } from '@gaesession/session';
+import { newToken, sessionKey } from '@gaesession/core';
 import { COOKIE_NAME } from './web.fixture.js';
 import {
   credential,

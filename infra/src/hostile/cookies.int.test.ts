@@ -1,7 +1,7 @@
 // Hostile cookies and session fixation against the real demo app, unsigned and signed (COOKIE_SECRETS):
 // every input yields "no session" or exactly the right session, quickly; never a 5xx, never
 // someone else's session, never a session the server did not issue.
-import { newToken, sessionKey } from '@gaesession/session';
+import { newToken, sessionKey } from '@gaesession/core';
 import { eventually } from '@gaesession/testkit';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningApps } from '../testing/apps.fixture.js';

@@ -77,7 +77,7 @@ async function expectRefused(apps: RunningApps, calls: readonly RefusedCall[], l
   const failures = calls.flatMap((call, i) => {
     const answer = answers[i]!;
     const code = (JSON.parse(answer.body || '{}') as { error?: { code?: string } }).error?.code;
-    return answer.status === 403 && code === 'FORBIDDEN'
+    return answer.status === 403 && code === 'WORKER_FORBIDDEN'
       ? []
       : [`${call.name}: ${answer.status} ${answer.body.slice(0, 160)}`];
   });
@@ -130,7 +130,7 @@ describe('off App Engine (shared secret)', () => {
     console.log(`[hostile worker] ${deliveries.length} invalid authorized deliveries`);
     expect(failures).toEqual([]);
     const letter = (await apps.datastore.dump('DeadEvent')).values().next().value;
-    expect(letter).toMatchObject({ code: 'INVALID_EVENT' });
+    expect(letter).toMatchObject({ code: 'EVENT_INVALID' });
   });
 
   it('answers 413 to bodies over 1 MiB from an authorized caller and keeps their start as a dead letter', async () => {
@@ -140,7 +140,7 @@ describe('off App Engine (shared secret)', () => {
     for (const body of bodies) {
       const answer = await send(apps, { method: 'POST', path: TASK_PATH, headers: [secret], body });
       expect(answer.status).toBe(413);
-      expect(JSON.parse(answer.body)).toMatchObject({ error: { code: 'EVENT_TOO_LARGE' } });
+      expect(JSON.parse(answer.body)).toMatchObject({ error: { code: 'WORKER_TASK_TOO_LARGE' } });
       const [letter] = [...(await apps.datastore.dump('DeadEvent'))].filter(
         ([, entity]) =>
           entity.code === 'EVENT_TOO_LARGE' && String(entity.payload).startsWith(body.subarray(0, 16).toString()),

@@ -1,5 +1,5 @@
 import type { StoredState } from '@gaesession/persistence';
-import type { JsonObject, SessionRecord } from '@gaesession/session';
+import type { JsonObject, SessionRecord } from '@gaesession/core';
 import { describe, expect, it } from 'vitest';
 import type { Answer } from './http-client.js';
 import { SessionLedger } from './ledger.js';

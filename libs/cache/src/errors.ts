@@ -1,4 +1,7 @@
-import { SessionError } from '@gaesession/session';
+import { SessionError } from '@gaesession/core';
+
+/** The codes of this package. */
+export type CacheErrorCode = 'CACHE_UNAVAILABLE' | 'CACHE_KEY_INVALID';
 
 /** A cache key memcached would refuse or misread: too long, empty, or with spaces/control characters. */
 export class CacheKeyError extends SessionError {
@@ -6,7 +9,7 @@ export class CacheKeyError extends SessionError {
   readonly key: string;
 
   constructor(key: string, reason: string) {
-    super('CACHE_KEY_INVALID', `invalid cache key ${JSON.stringify(key)}: ${reason}`, 500);
+    super('CACHE_KEY_INVALID', `invalid cache key ${JSON.stringify(key)}: ${reason}`);
     this.key = key;
   }
 }
@@ -17,6 +20,6 @@ export class CacheKeyError extends SessionError {
  */
 export class CacheUnavailableError extends SessionError {
   constructor(message: string, cause?: unknown) {
-    super('CACHE_UNAVAILABLE', message, 503, { cause });
+    super('CACHE_UNAVAILABLE', message, { status: 503, cause });
   }
 }

@@ -1,4 +1,4 @@
-import { isSessionError } from '@gaesession/session';
+import { isSessionError } from '@gaesession/core';
 import { describe, expect, it } from 'vitest';
 import { CacheKeyError } from './errors.js';
 import { checkValueSize, DEFAULT_MAX_VALUE_BYTES, encodeKey, keyProblem, toExpiration } from './limits.js';

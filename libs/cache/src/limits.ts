@@ -1,4 +1,4 @@
-import { SessionTooLargeError } from '@gaesession/session';
+import { SessionTooLargeError } from '@gaesession/core';
 import { CacheKeyError } from './errors.js';
 
 /** memcached's key limit, in bytes. */

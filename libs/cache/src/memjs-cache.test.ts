@@ -1,4 +1,4 @@
-import { isSessionError } from '@gaesession/session';
+import { isSessionError } from '@gaesession/core';
 import memjs from 'memjs';
 import { describe, expect, it } from 'vitest';
 import { MemjsCache, type MemjsCacheOptions } from './memjs-cache.js';
@@ -16,7 +16,7 @@ describe('MemjsCache options', () => {
     ['a zero value limit', { maxValueBytes: 0 }],
     ['servers next to a client', { client: memjs.Client.create('127.0.0.1:1'), servers: '127.0.0.1:2' }],
   ])('refuses %s with CONFIGURATION', (_label, options) => {
-    expect(() => new MemjsCache(options)).toThrow(expect.objectContaining({ code: 'CONFIGURATION' }));
+    expect(() => new MemjsCache(options)).toThrow(expect.objectContaining({ code: 'SESSION_CONFIGURATION' }));
   });
 
   it('accepts an empty prefix and the defaults', async () => {

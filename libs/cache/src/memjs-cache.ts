@@ -1,4 +1,4 @@
-import { ConfigurationError, SessionTooLargeError } from '@gaesession/session';
+import { ConfigurationError, SessionTooLargeError } from '@gaesession/core';
 import memjs, { type Client, type Response } from 'memjs';
 import type { CacheItem, CasOutcome, CasToken, SessionCache } from './cache.js';
 import { CacheKeyError, CacheUnavailableError } from './errors.js';

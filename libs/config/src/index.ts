@@ -1,2 +1,16 @@
-export { loadConfig, type Config, type QueueBackend, type SessionMode } from './config.js';
-export { VARIABLES, type Variable, type VariableName } from './variables.js';
+export { loadConfig, type Config, type LoadConfigOptions, type QueueBackend, type SessionMode } from './config.js';
+export { ConfigVariableError, type Env, type Service, type Variable } from './parse.js';
+export { configTable } from './table.js';
+export { VARIABLES, type VariableName } from './variables.js';
+export {
+  createCache,
+  createDatastore,
+  createPublisher,
+  createRepository,
+  createSessions,
+  createSessionStore,
+  type ConfiguredSessions,
+  type ConfiguredStore,
+  type SessionsFromConfigOptions,
+  type SessionStoreFromConfigOptions,
+} from './wiring.js';

@@ -1,110 +1,150 @@
-/** One environment variable: its name, default and meaning. The README's table comes from here. */
-export interface Variable {
-  readonly name: string;
-  /** The default as text; undefined when the variable is optional and has none. */
-  readonly default: string | undefined;
-  readonly description: string;
-}
+import { DEFAULT_QUEUE_NAME, DEFAULT_WORKER_SERVICE, SECRET_HEADER } from '@gaesession/events';
+import { flag, fraction, integer, list, oneOf, optionalInteger, optionalText, text, type Variable } from './parse.js';
 
-export const VARIABLES = [
-  { name: 'PORT', default: '8080 (web), 8090 (worker)', description: 'HTTP port; App Engine sets it.' },
-  {
-    name: 'GOOGLE_CLOUD_PROJECT',
-    default: 'gaesession-local',
-    description: 'Project id for Datastore and Cloud Tasks; App Engine sets it.',
-  },
-  {
+/**
+ * Every environment variable the services read: name, meaning, default and parser, defined once.
+ * `loadConfig` reads them through this table, and the README's configuration table is generated
+ * from it (`npm run docs:config`; a test fails when the README differs).
+ */
+export const VARIABLES = {
+  PORT: integer(
+    { name: 'PORT', description: 'HTTP port; App Engine sets it (0 picks a free one).' },
+    { web: 8080, worker: 8090 },
+    0,
+  ),
+  GAE_ENV: optionalText({
+    name: 'GAE_ENV',
+    description: 'Set by App Engine: the worker then trusts only the headers App Engine sets.',
+  }),
+  GOOGLE_CLOUD_PROJECT: text(
+    { name: 'GOOGLE_CLOUD_PROJECT', description: 'Project id for Datastore and Cloud Tasks; App Engine sets it.' },
+    'gaesession-local',
+  ),
+  DATASTORE_EMULATOR_HOST: optionalText({
     name: 'DATASTORE_EMULATOR_HOST',
-    default: undefined,
     description: 'host:port of the Datastore emulator (local only; the stack prints it).',
-  },
-  {
+  }),
+  DATASTORE_NAMESPACE: optionalText({
     name: 'DATASTORE_NAMESPACE',
-    default: undefined,
     description: 'Datastore namespace for all session kinds (default namespace when unset).',
-  },
-  { name: 'SESSION_KIND', default: 'Session', description: 'Datastore kind of session entities.' },
-  {
-    name: 'MEMCACHED_SERVERS',
-    default: '127.0.0.1:11211',
-    description: 'memcached address(es), comma-separated; in production the VPC address of the cache.',
-  },
-  { name: 'CACHE_KEY_PREFIX', default: 'gs:', description: 'Prefix of every cache key.' },
-  {
-    name: 'QUEUE_BACKEND',
-    default: 'bullmq (cloud-tasks on App Engine)',
-    description: '`bullmq` (Redis) or `cloud-tasks`.',
-  },
-  {
-    name: 'QUEUE_NAME',
-    default: 'session-events',
-    description: 'BullMQ queue / Cloud Tasks queue (must match queue.yaml).',
-  },
-  { name: 'REDIS_HOST', default: '127.0.0.1', description: 'Redis for BullMQ.' },
-  { name: 'REDIS_PORT', default: '6379', description: 'Redis port.' },
-  {
-    name: 'CLOUD_TASKS_LOCATION',
-    default: 'us-central1',
-    description: 'Region of the Cloud Tasks queue (your App Engine region).',
-  },
-  {
+  }),
+  SESSION_KIND: text({ name: 'SESSION_KIND', description: 'Datastore kind of session entities.' }, 'Session'),
+  MEMCACHED_SERVERS: text(
+    {
+      name: 'MEMCACHED_SERVERS',
+      description: 'memcached address(es), comma-separated; in production the VPC address of the cache.',
+    },
+    '127.0.0.1:11211',
+  ),
+  CACHE_KEY_PREFIX: text({ name: 'CACHE_KEY_PREFIX', description: 'Prefix of every cache key.' }, 'gs:'),
+  QUEUE_BACKEND: oneOf(
+    { name: 'QUEUE_BACKEND', description: '`bullmq` (Redis) or `cloud-tasks`.' },
+    ['bullmq', 'cloud-tasks'],
+    (context) => (context.onAppEngine ? 'cloud-tasks' : 'bullmq'),
+    'bullmq (cloud-tasks on App Engine)',
+  ),
+  QUEUE_NAME: text(
+    { name: 'QUEUE_NAME', description: 'BullMQ queue / Cloud Tasks queue (must match queue.yaml).' },
+    DEFAULT_QUEUE_NAME,
+  ),
+  REDIS_HOST: text({ name: 'REDIS_HOST', description: 'Redis for BullMQ.' }, '127.0.0.1'),
+  REDIS_PORT: integer({ name: 'REDIS_PORT', description: 'Redis port.' }, 6379, 1),
+  CLOUD_TASKS_LOCATION: text(
+    { name: 'CLOUD_TASKS_LOCATION', description: 'Region of the Cloud Tasks queue (your App Engine region).' },
+    'us-central1',
+  ),
+  CLOUD_TASKS_EMULATOR_HOST: optionalText({
     name: 'CLOUD_TASKS_EMULATOR_HOST',
-    default: undefined,
     description: 'host:port of the local Cloud Tasks emulator (insecure gRPC).',
-  },
-  { name: 'WORKER_SERVICE', default: 'worker', description: 'App Engine service that receives the event tasks.' },
-  {
-    name: 'WORKER_URL',
-    default: 'http://127.0.0.1:8090',
-    description: 'Where the web app reads the worker (local demo: durability panel, emulator routing).',
-  },
-  { name: 'SESSION_MODE', default: 'write-behind', description: '`write-behind`, `sync` or `cache-only`.' },
-  { name: 'SESSION_TIMEOUT_MS', default: '1800000', description: 'Idle timeout of new sessions (30 min).' },
-  {
-    name: 'SESSION_TOUCH_AFTER',
-    default: '0.25',
-    description: 'Fraction of the timeout after which a read-only request moves the expiry.',
-  },
-  {
+  }),
+  WORKER_SERVICE: text(
+    { name: 'WORKER_SERVICE', description: 'App Engine service that receives the event tasks.' },
+    DEFAULT_WORKER_SERVICE,
+  ),
+  SESSION_MODE: oneOf(
+    { name: 'SESSION_MODE', description: '`write-behind`, `sync` or `cache-only`.' },
+    ['write-behind', 'sync', 'cache-only'],
+    'write-behind',
+  ),
+  SESSION_TIMEOUT_MS: integer(
+    { name: 'SESSION_TIMEOUT_MS', description: 'Idle timeout of new sessions (30 min).' },
+    30 * 60 * 1000,
+    1000,
+  ),
+  SESSION_TOUCH_AFTER: fraction(
+    {
+      name: 'SESSION_TOUCH_AFTER',
+      description: 'Fraction of the timeout after which a read-only request moves the expiry.',
+    },
+    0.25,
+  ),
+  COOKIE_SECRETS: list({
     name: 'COOKIE_SECRETS',
-    default: undefined,
-    description: 'Comma-separated cookie signing secrets (first signs, all verify); unsigned when unset.',
-  },
-  { name: 'COOKIE_ALLOW_HTTP', default: 'false', description: 'Drop the Secure attribute (local http:// only).' },
-  {
-    name: 'WORKER_SHARED_SECRET',
-    default: undefined,
-    description: 'Off App Engine: the `X-Worker-Secret` header value that task and cron endpoints accept.',
-  },
-  {
-    name: 'TASK_RETRY_LIMIT',
-    default: '20',
-    description: 'Attempts after which an event goes to the dead letters (match queue.yaml task_retry_limit).',
-  },
-  {
-    name: 'WORKER_CONCURRENCY',
-    default: '200',
     description:
-      'BullMQ jobs in flight in one worker (they mostly wait for a group commit, so many are cheap and make groups bigger).',
-  },
-  {
-    name: 'WORKER_LOCK_MS',
-    default: '30000',
-    description: "BullMQ job lock: a crashed worker's jobs are redelivered after about twice this.",
-  },
-  { name: 'BATCH_MAX_EVENTS', default: '200', description: 'Group commit: most events in one Datastore commit.' },
-  { name: 'BATCH_MAX_WAIT_MS', default: '5', description: 'Group commit: longest an event waits for company.' },
-  { name: 'PURGE_INTERVAL_MS', default: '1800000', description: 'Local purge schedule (production uses cron.yaml).' },
-  {
-    name: 'PURGE_BUDGET_MS',
-    default: '480000',
-    description: 'A purge run stops after this long (8 min; App Engine requests end at 10).',
-  },
-  {
-    name: 'EVENT_LOG_RETENTION_MS',
-    default: undefined,
-    description: 'Turns on the SessionEvent audit log, kept this long.',
-  },
-] as const satisfies readonly Variable[];
+      'Comma-separated cookie signing secrets, each at least 16 characters (first signs, all verify); unsigned when unset.',
+  }),
+  COOKIE_ALLOW_HTTP: flag(
+    { name: 'COOKIE_ALLOW_HTTP', description: 'Drop the Secure attribute (local http:// only).' },
+    false,
+  ),
+  WORKER_SHARED_SECRET: optionalText({
+    name: 'WORKER_SHARED_SECRET',
+    description: `Off App Engine: the \`${SECRET_HEADER}\` header value that task and cron endpoints accept.`,
+  }),
+  TASK_RETRY_LIMIT: integer(
+    {
+      name: 'TASK_RETRY_LIMIT',
+      description: 'Attempts after which an event goes to the dead letters (match queue.yaml task_retry_limit).',
+    },
+    20,
+    1,
+  ),
+  WORKER_CONCURRENCY: integer(
+    {
+      name: 'WORKER_CONCURRENCY',
+      description:
+        'BullMQ jobs in flight in one worker (they mostly wait for a group commit, so many are cheap and make groups bigger).',
+    },
+    200,
+    1,
+  ),
+  WORKER_LOCK_MS: integer(
+    {
+      name: 'WORKER_LOCK_MS',
+      description: "BullMQ job lock: a crashed worker's jobs are redelivered after about twice this.",
+    },
+    30_000,
+    1000,
+  ),
+  BATCH_MAX_EVENTS: integer(
+    { name: 'BATCH_MAX_EVENTS', description: 'Group commit: most events in one Datastore commit.' },
+    200,
+    1,
+  ),
+  BATCH_MAX_WAIT_MS: integer(
+    { name: 'BATCH_MAX_WAIT_MS', description: 'Group commit: longest an event waits for company.' },
+    5,
+  ),
+  PURGE_INTERVAL_MS: integer(
+    { name: 'PURGE_INTERVAL_MS', description: 'Local purge schedule (production uses cron.yaml).' },
+    30 * 60 * 1000,
+    1000,
+  ),
+  PURGE_BUDGET_MS: integer(
+    {
+      name: 'PURGE_BUDGET_MS',
+      description: 'A purge run stops after this long (8 min; App Engine requests end at 10).',
+    },
+    8 * 60 * 1000,
+    1000,
+  ),
+  EVENT_LOG_RETENTION_MS: optionalInteger(
+    { name: 'EVENT_LOG_RETENTION_MS', description: 'Turns on the SessionEvent audit log, kept this long.' },
+    1,
+  ),
+} as const satisfies Record<string, Variable<unknown>>;
 
-export type VariableName = (typeof VARIABLES)[number]['name'];
+export type VariableName = keyof typeof VARIABLES;
+
+/** The value type of a variable. */
+export type ValueOf<N extends VariableName> = ReturnType<(typeof VARIABLES)[N]['parse']>;

@@ -1,7 +1,8 @@
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MAX_JSON_DEPTH, newToken, Session, sessionKey, toJsonValue, type JsonObject } from '@gaesession/session';
+import { type JsonObject, MAX_JSON_DEPTH, newToken, sessionKey, toJsonValue } from '@gaesession/core';
+import { Session } from '@gaesession/session';
 import { decodeBatch, decodeEvents, encodeEvents, MAX_INFLATED_BYTES } from './codec.js';
 import { InvalidEventError } from './errors.js';
 import { destroyedEvent, eventFromWrite, eventId, type SessionEvent } from './event.js';

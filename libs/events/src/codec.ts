@@ -1,5 +1,5 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { MAX_JSON_DEPTH } from '@gaesession/session';
+import { MAX_JSON_DEPTH } from '@gaesession/core';
 import { EventTooLargeError, InvalidEventError } from './errors.js';
 import type { SessionEvent } from './event.js';
 import { parseEvent } from './schema.js';

@@ -1,4 +1,7 @@
-import { SessionError } from '@gaesession/session';
+import { SessionError } from '@gaesession/core';
+
+/** The codes of this package. */
+export type EventErrorCode = 'EVENT_INVALID' | 'EVENT_TOO_LARGE';
 
 /** An event that fails the schema, or a payload that is not an event batch at all. */
 export class InvalidEventError extends SessionError {
@@ -6,7 +9,7 @@ export class InvalidEventError extends SessionError {
   readonly reason: string;
 
   constructor(reason: string) {
-    super('INVALID_EVENT', `invalid session event: ${reason}`, 400);
+    super('EVENT_INVALID', `invalid session event: ${reason}`, { status: 400 });
     this.reason = reason;
   }
 }
@@ -17,7 +20,7 @@ export class EventTooLargeError extends SessionError {
   readonly limit: number;
 
   constructor(size: number, limit: number) {
-    super('EVENT_TOO_LARGE', `encoded events are ${size} bytes, over the ${limit}-byte limit`, 413);
+    super('EVENT_TOO_LARGE', `encoded events are ${size} bytes, over the ${limit}-byte limit`, { status: 413 });
     this.size = size;
     this.limit = limit;
   }

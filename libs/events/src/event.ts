@@ -1,7 +1,12 @@
-import type { JsonObject, Op, SessionRecord, SessionWrite, WriteKind } from '@gaesession/session';
-import { expiresAt } from '@gaesession/session';
+import { expiresAt, type JsonObject, type Op, type SessionWrite, type WriteKind } from '@gaesession/core';
 
 export const EVENT_SCHEMA_VERSION = 1;
+
+/**
+ * Version of the event that destroys a session (a logout): above any version a live session can
+ * reach, so the tombstone outranks every change event of the session, whenever it arrives.
+ */
+export const DESTROYED_VERSION = Number.MAX_SAFE_INTEGER;
 
 export type SessionEventType = 'created' | 'updated' | 'touched' | 'destroyed';
 
@@ -85,9 +90,4 @@ export function destroyedEvent(
     occurredAt,
     expiresAt: expiresAtMs,
   };
-}
-
-/** The session record an event leaves behind, or undefined for `destroyed`. */
-export function recordOf(event: SessionEvent): SessionRecord | undefined {
-  return event.snapshot === null ? undefined : { key: event.key, version: event.version, ...event.snapshot };
 }

@@ -1,4 +1,12 @@
 export {
+  DEFAULT_QUEUE_NAME,
+  DEFAULT_WORKER_SERVICE,
+  ENCODING_HEADER,
+  PURGE_PATH,
+  SECRET_HEADER,
+  TASK_PATH,
+} from './contract.js';
+export {
   decodeBatch,
   decodeEvents,
   encodeEvents,
@@ -10,11 +18,11 @@ export {
 export type { EncodeOptions } from './codec.js';
 export { EventTooLargeError, InvalidEventError } from './errors.js';
 export {
+  DESTROYED_VERSION,
   destroyedEvent,
   EVENT_SCHEMA_VERSION,
   eventFromWrite,
   eventId,
-  recordOf,
   type SessionEvent,
   type SessionEventType,
   type SessionSnapshot,

@@ -4,7 +4,7 @@ import { eventFromWrite } from './event.js';
 import { InvalidEventError } from './errors.js';
 import { parseEvent } from './schema.js';
 import { decodeEvents, encodeEvents } from './codec.js';
-import { newToken, sessionKey, type SessionRecord } from '@gaesession/session';
+import { newToken, sessionKey, type SessionRecord } from '@gaesession/core';
 
 function record(attrs: SessionRecord['attrs'] = { a: 1 }): SessionRecord {
   return {

@@ -1,4 +1,4 @@
-import { MAX_JSON_DEPTH, toJsonValue } from '@gaesession/session';
+import { MAX_JSON_DEPTH, toJsonValue } from '@gaesession/core';
 import { z } from 'zod';
 import { InvalidEventError } from './errors.js';
 import { eventId, type SessionEvent } from './event.js';

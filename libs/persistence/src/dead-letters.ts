@@ -1,6 +1,6 @@
 import type { Datastore, Key } from '@google-cloud/datastore';
 import { decodeBatch, InvalidEventError, parseEvent, type SessionEvent } from '@gaesession/events';
-import { isSessionError } from '@gaesession/session';
+import { isSessionError } from '@gaesession/core';
 import {
   DEAD_LETTER_UNINDEXED,
   deadLetterId,

@@ -1,4 +1,7 @@
-import { SessionError } from '@gaesession/session';
+import { SessionError } from '@gaesession/core';
+
+/** The codes of this package. */
+export type PersistenceErrorCode = 'DATASTORE_UNAVAILABLE' | 'DATASTORE_INVALID_CURSOR' | 'DATASTORE_CORRUPT_ENTITY';
 
 /** Why Datastore could not be used: it did not answer, or transactions kept colliding. */
 export type UnavailableReason = 'unreachable' | 'contention';
@@ -17,8 +20,7 @@ export class DatastoreUnavailableError extends SessionError {
     super(
       'DATASTORE_UNAVAILABLE',
       `datastore ${operation}: gave up after ${attempts} attempts (${reason}): ${detail}`,
-      503,
-      { cause },
+      { status: 503, cause },
     );
     this.reason = reason;
     this.attempts = attempts;
@@ -28,13 +30,13 @@ export class DatastoreUnavailableError extends SessionError {
 /** A purge resume cursor that this library did not produce (or that was damaged on the way). */
 export class InvalidCursorError extends SessionError {
   constructor(reason: string) {
-    super('INVALID_CURSOR', `invalid purge cursor: ${reason}`, 400);
+    super('DATASTORE_INVALID_CURSOR', `invalid purge cursor: ${reason}`, { status: 400 });
   }
 }
 
 /** A stored entity that this library cannot read back (written by something else, or damaged). */
 export class CorruptEntityError extends SessionError {
   constructor(what: string, reason: string) {
-    super('CORRUPT_ENTITY', `${what}: ${reason}`, 500);
+    super('DATASTORE_CORRUPT_ENTITY', `${what}: ${reason}`);
   }
 }

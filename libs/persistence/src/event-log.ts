@@ -1,5 +1,4 @@
-import type { SessionEvent } from '@gaesession/events';
-import { decodeBatch, encodeEvents, parseEvent } from '@gaesession/events';
+import { decodeBatch, encodeEvents, parseEvent, type SessionEvent } from '@gaesession/events';
 import { CorruptEntityError } from './errors.js';
 import { MAX_UNINDEXED_VALUE_BYTES } from './model.js';
 

@@ -28,18 +28,18 @@ export {
 } from './model.js';
 export {
   DEFAULT_PURGE_BUDGET_MS,
+  expiredKeysQuery,
   purgeExpired,
   type PurgeOptions,
   type PurgeResult,
   type PurgeTarget,
 } from './purge.js';
-export { purgeHandler } from './purge-handler.js';
-export { purgeExpiredOneByOne } from './purge-one-by-one.js';
 export { rebuildFromEventLog, type RebuildOptions, type RebuildResult } from './rebuild.js';
 export {
   DatastoreRepository,
   type ApplyResult,
   type DatastoreRepositoryOptions,
+  type DestroyOptions,
   type SessionRepository,
   type StoredState,
 } from './repository.js';

@@ -1,4 +1,4 @@
-import { isSessionError } from '@gaesession/session';
+import { isSessionError } from '@gaesession/core';
 import { describe, expect, it } from 'vitest';
 import { decodePurgeCursor, encodePurgeCursor } from './purge-cursor.js';
 
@@ -12,7 +12,7 @@ describe('purge cursor', () => {
     expect(decodePurgeCursor(token, kinds)).toEqual(position);
   });
 
-  it('refuses damaged tokens and unknown kinds with INVALID_CURSOR', () => {
+  it('refuses damaged tokens and unknown kinds with DATASTORE_INVALID_CURSOR', () => {
     const attempts = [
       'not base64 json',
       Buffer.from('{"v":2,"cutoff":1,"kind":"Session"}').toString('base64url'),
@@ -25,7 +25,7 @@ describe('purge cursor', () => {
       } catch (error) {
         caught = error;
       }
-      expect(isSessionError(caught, 'INVALID_CURSOR'), token).toBe(true);
+      expect(isSessionError(caught, 'DATASTORE_INVALID_CURSOR'), token).toBe(true);
     }
   });
 });

@@ -1,4 +1,4 @@
-import { PropertyFilter, type Datastore, type Key } from '@google-cloud/datastore';
+import { PropertyFilter, type Datastore, type Key, type Query } from '@google-cloud/datastore';
 import { keyOfEntity, kindQuery } from './keys.js';
 import { DEFAULT_SESSION_KIND } from './model.js';
 import { TaskPool } from './pool.js';
@@ -48,6 +48,22 @@ export interface PurgeResult {
   elapsedMs: number;
   /** Present when unfinished: pass it as `cursor` to continue. */
   cursor?: string;
+}
+
+/**
+ * A keys-only query of the `kind` entities (sessions, tombstones, event-log entries) that expired
+ * before `cutoff` (ms since the epoch): what a purge deletes. Served by the built-in index on
+ * `expiresAt`.
+ */
+export function expiredKeysQuery(
+  datastore: Datastore,
+  namespace: string | undefined,
+  kind: string,
+  cutoff: number,
+): Query {
+  return kindQuery(datastore, namespace, kind)
+    .select('__key__')
+    .filter(new PropertyFilter('expiresAt', '<', new Date(cutoff)));
 }
 
 /** Running purges, per client, by namespace and kinds. */
@@ -125,10 +141,7 @@ async function expiredPage(
   batchSize: number,
 ): Promise<{ keys: Key[]; next: PurgePosition | undefined }> {
   // A fresh query per page: the client moves a query's own start and limit as it pages.
-  const query = kindQuery(target.datastore, target.namespace, position.kind)
-    .select('__key__')
-    .filter(new PropertyFilter('expiresAt', '<', new Date(position.cutoff)))
-    .limit(batchSize);
+  const query = expiredKeysQuery(target.datastore, target.namespace, position.kind, position.cutoff).limit(batchSize);
   if (position.cursor !== undefined) query.start(position.cursor);
   const [entities, info] = await withRetry('purge query', retry, () =>
     target.datastore.runQuery(query, { gaxOptions: callOptions(retry) }),

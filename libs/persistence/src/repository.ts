@@ -1,6 +1,6 @@
 import type { Datastore, Key, Transaction } from '@google-cloud/datastore';
-import { eventFromWrite, type SessionEvent } from '@gaesession/events';
-import type { SessionRecord, SessionWrite, WriteResult } from '@gaesession/session';
+import { DESTROYED_VERSION, destroyedEvent, eventFromWrite, type SessionEvent } from '@gaesession/events';
+import type { SessionRecord, SessionWrite, WriteResult } from '@gaesession/core';
 import { datastoreKey, entityKeyOf, foundEntities, foundEntity, keyId } from './keys.js';
 import {
   DEFAULT_EVENT_LOG_KIND,
@@ -59,6 +59,19 @@ export interface SessionRepository {
    * `SessionStore.write`: the store's synchronous fallback when the cache or the queue is down.
    */
   write(write: SessionWrite): Promise<WriteResult>;
+  /**
+   * Ends `key` durably, in one transaction: a tombstone (version `DESTROYED_VERSION`) that expires
+   * `now` + the stored session's timeout (`fallbackTimeoutMs` when Datastore holds no live record),
+   * long enough to outlast any older event still queued. A tombstone already there stays.
+   */
+  destroy(key: string, options: DestroyOptions): Promise<void>;
+}
+
+export interface DestroyOptions {
+  /** When the session ended, ms since the epoch. */
+  readonly now: number;
+  /** The session's timeout when Datastore does not know it, ms. */
+  readonly fallbackTimeoutMs: number;
 }
 
 export interface DatastoreRepositoryOptions {
@@ -145,8 +158,7 @@ export class DatastoreRepository implements SessionRepository {
 
   async write(write: SessionWrite): Promise<WriteResult> {
     const event = eventFromWrite(write, this.#now());
-    const items: PlanItem[] = [{ type: 'session', folded: { key: event.key, winner: event, events: [event] } }];
-    if (this.#log !== undefined) items.push({ type: 'log', event });
+    const items = this.#itemsOf(event);
     return runTransaction<WriteResult>(this.#datastore, this.#retry, 'write', async (transaction, gaxOptions) => {
       const found = await this.#lookup(transaction, items, gaxOptions);
       const entity = found.stored.get(keyId(found.keys[0] as Key));
@@ -165,6 +177,29 @@ export class DatastoreRepository implements SessionRepository {
       this.#mutate(transaction, items, found, () => true);
       return { result: { ok: true }, commit: true };
     });
+  }
+
+  destroy(key: string, options: DestroyOptions): Promise<void> {
+    const { now, fallbackTimeoutMs } = options;
+    const tombstone = (timeout: number) => destroyedEvent(key, DESTROYED_VERSION, now + timeout, now);
+    const draft = tombstone(fallbackTimeoutMs);
+    return runTransaction(this.#datastore, this.#retry, 'destroy', async (transaction, gaxOptions) => {
+      const found = await this.#lookup(transaction, this.#itemsOf(draft), gaxOptions);
+      const entity = found.stored.get(keyId(found.keys[0] as Key));
+      const stored = entity === undefined ? undefined : readStoredSession(key, entity);
+      if (stored?.tombstone === true) return { result: undefined, commit: false };
+      const timeout =
+        stored === undefined ? fallbackTimeoutMs : recordFromData(key, stored.version, stored.data).timeout;
+      const { mutations } = this.#mutate(transaction, this.#itemsOf(tombstone(timeout)), found, () => true);
+      return { result: undefined, commit: mutations > 0 };
+    });
+  }
+
+  /** The plan items of one event applied on its own: its session, and its log entry when logging. */
+  #itemsOf(event: SessionEvent): PlanItem[] {
+    const items: PlanItem[] = [{ type: 'session', folded: { key: event.key, winner: event, events: [event] } }];
+    if (this.#log !== undefined) items.push({ type: 'log', event });
+    return items;
   }
 
   /** One transaction: one lookup of every key of `items`, then the writes that win. */

@@ -1,4 +1,4 @@
-import { isSessionError } from '@gaesession/session';
+import { isSessionError } from '@gaesession/core';
 import { describe, expect, it } from 'vitest';
 import { DatastoreUnavailableError } from './errors.js';
 import { backoffMs, classifyFailure, resolveRetry, withRetry } from './retry.js';

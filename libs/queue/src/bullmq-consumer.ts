@@ -1,20 +1,22 @@
-import { decodeBatch, InvalidEventError } from '@gaesession/events';
+import { silentLogger, withDefaults, type Logger } from '@gaesession/core';
+import { DEFAULT_QUEUE_NAME, InvalidEventError } from '@gaesession/events';
 import { Worker, type Job } from 'bullmq';
-import { DEFAULT_QUEUE_NAME, EVENT_JOB_NAME, type EventJobData } from './bullmq-publisher.js';
+import { EVENT_JOB_NAME, type EventJobData } from './bullmq-publisher.js';
 import { bullmqConnection, type RedisConnection } from './redis-connection.js';
 
 /** What a consumer hands its handler for one job. */
 export interface ReceivedEvents {
-  /** The decoded batch, not yet validated (see `parseEvent`); empty when {@link invalid} is set. */
-  readonly events: readonly unknown[];
-  /** The job's payload as queued, e.g. for a dead-letter record. */
+  /**
+   * The job's payload as queued (`toTransportString` of an encoded batch), not decoded: the
+   * handler decodes it once (`decodeBatch`), and keeps it as it is for a dead-letter record.
+   */
   readonly payload: string;
   readonly jobId: string;
   /** This delivery's number, from 1. */
   readonly attempt: number;
   /** The delivery that is the last one: when `attempt === maxAttempts`, a failure is final. */
   readonly maxAttempts: number;
-  /** Set when the payload is not an event batch at all; retrying cannot fix it. */
+  /** Set when the job carries no event payload at all; retrying cannot fix it. */
   readonly invalid?: InvalidEventError;
 }
 
@@ -41,9 +43,19 @@ export interface ConsumerOptions {
    * is a crash of ours, not a problem of the event. @defaultValue 10
    */
   maxStalledCount?: number;
-  /** Connection and processing errors outside any handler. @defaultValue logs to console.error */
-  onError?: (error: Error) => void;
+  /** Connection and processing errors outside any handler are logged here. @defaultValue silent */
+  logger?: Logger;
 }
+
+/** The defaults of {@link ConsumerOptions}. */
+export const CONSUMER_DEFAULTS = {
+  queueName: DEFAULT_QUEUE_NAME,
+  prefix: 'bull',
+  concurrency: 16,
+  lockMs: 30_000,
+  maxStalledCount: 10,
+  logger: silentLogger,
+} as const satisfies Partial<ConsumerOptions>;
 
 /** A running consumer. */
 export interface Consumer {
@@ -55,28 +67,27 @@ export interface Consumer {
  * Consumes session events published by {@link BullMQPublisher}. Resolves once the consumer is
  * connected and taking jobs.
  */
-export async function consumeEvents(options: ConsumerOptions, handler: EventHandler): Promise<Consumer> {
+export async function consumeEvents(consumerOptions: ConsumerOptions, handler: EventHandler): Promise<Consumer> {
+  const options = withDefaults(CONSUMER_DEFAULTS, consumerOptions);
   const worker = new Worker<Partial<EventJobData>>(
-    options.queueName ?? DEFAULT_QUEUE_NAME,
+    options.queueName,
     async (job) => {
       await handler(receivedFrom(job));
     },
     {
       connection: bullmqConnection(options.connection),
-      prefix: options.prefix ?? 'bull',
-      concurrency: options.concurrency ?? 16,
-      lockDuration: options.lockMs ?? 30_000,
-      stalledInterval: options.lockMs ?? 30_000,
-      maxStalledCount: options.maxStalledCount ?? 10,
+      prefix: options.prefix,
+      concurrency: options.concurrency,
+      lockDuration: options.lockMs,
+      stalledInterval: options.lockMs,
+      maxStalledCount: options.maxStalledCount,
     },
   );
-  worker.on('error', options.onError ?? logError);
+  worker.on('error', (error) => {
+    options.logger.error('bullmq consumer error', { queue: options.queueName, error });
+  });
   await worker.waitUntilReady();
   return { close: () => worker.close() };
-}
-
-export function logError(error: Error): void {
-  console.error('@gaesession/queue:', error);
 }
 
 function receivedFrom(job: Job<Partial<EventJobData>>): ReceivedEvents {
@@ -84,12 +95,7 @@ function receivedFrom(job: Job<Partial<EventJobData>>): ReceivedEvents {
   const payload = job.data.payload;
   if (job.name !== EVENT_JOB_NAME || typeof payload !== 'string') {
     const invalid = new InvalidEventError(`job "${job.name}" carries no event payload`);
-    return { ...delivery, events: [], payload: JSON.stringify(job.data), invalid };
+    return { ...delivery, payload: JSON.stringify(job.data), invalid };
   }
-  try {
-    return { ...delivery, events: decodeBatch(payload), payload };
-  } catch (error) {
-    if (!(error instanceof InvalidEventError)) throw error;
-    return { ...delivery, events: [], payload, invalid: error };
-  }
+  return { ...delivery, payload };
 }

@@ -1,8 +1,15 @@
-import { encodeEvents, MAX_TASK_BYTES, toTransportString, type SessionEvent } from '@gaesession/events';
+import {
+  DEFAULT_QUEUE_NAME,
+  encodeEvents,
+  MAX_TASK_BYTES,
+  toTransportString,
+  type SessionEvent,
+} from '@gaesession/events';
 import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { withDeadline } from './deadline.js';
-import { messageOf, QueueUnavailableError } from './errors.js';
+import { messageOf, withDefaults } from '@gaesession/core';
+import { QueueUnavailableError } from './errors.js';
 import { jobIdOf } from './job-id.js';
 import type { EventPublisher } from './publisher.js';
 import { closeClient, producerClient, whenConnected, type RedisConnection } from './redis-connection.js';
@@ -35,7 +42,15 @@ export interface BullMQPublisherOptions {
   maxEventBytes?: number;
 }
 
-export const DEFAULT_QUEUE_NAME = 'session-events';
+/** The defaults of {@link BullMQPublisherOptions}. */
+export const BULLMQ_PUBLISHER_DEFAULTS = {
+  queueName: DEFAULT_QUEUE_NAME,
+  prefix: 'bull',
+  attempts: 10,
+  backoffMs: 1000,
+  timeoutMs: 1000,
+  maxEventBytes: MAX_TASK_BYTES,
+} as const satisfies Omit<Required<BullMQPublisherOptions>, 'connection'>;
 
 /**
  * Publishes each event as one BullMQ job whose id is derived from the event id, so re-publishing
@@ -54,17 +69,18 @@ export class BullMQPublisher implements EventPublisher {
   #lastError: Error | undefined;
   #closed = false;
 
-  constructor(options: BullMQPublisherOptions) {
+  constructor(publisherOptions: BullMQPublisherOptions) {
+    const options = withDefaults(BULLMQ_PUBLISHER_DEFAULTS, publisherOptions);
     const { client, owned } = producerClient(options.connection);
     this.#client = client;
     this.#ownsClient = owned;
-    this.#queueName = options.queueName ?? DEFAULT_QUEUE_NAME;
-    this.#prefix = options.prefix ?? 'bull';
-    this.#timeoutMs = options.timeoutMs ?? 1000;
-    this.maxEventBytes = options.maxEventBytes ?? MAX_TASK_BYTES;
+    this.#queueName = options.queueName;
+    this.#prefix = options.prefix;
+    this.#timeoutMs = options.timeoutMs;
+    this.maxEventBytes = options.maxEventBytes;
     this.#jobOptions = {
-      attempts: options.attempts ?? 10,
-      backoff: { type: 'exponential', delay: options.backoffMs ?? 1000 },
+      attempts: options.attempts,
+      backoff: { type: 'exponential', delay: options.backoffMs },
       removeOnComplete: true,
       removeOnFail: false,
     };

@@ -1,7 +1,14 @@
-import { MAX_TASK_BYTES, type SessionEvent } from '@gaesession/events';
+import { messageOf, withDefaults } from '@gaesession/core';
+import {
+  DEFAULT_QUEUE_NAME,
+  DEFAULT_WORKER_SERVICE,
+  MAX_TASK_BYTES,
+  TASK_PATH,
+  type SessionEvent,
+} from '@gaesession/events';
 import { CloudTasksClient, type protos } from '@google-cloud/tasks';
 import { withDeadline } from './deadline.js';
-import { messageOf, QueueUnavailableError } from './errors.js';
+import { QueueUnavailableError } from './errors.js';
 import { classifyCreateTaskError } from './grpc-errors.js';
 import { queuePath, taskRequests, type TaskTarget } from './cloud-tasks-request.js';
 import type { EventPublisher } from './publisher.js';
@@ -32,6 +39,17 @@ export interface CloudTasksPublisherOptions {
   clientOptions?: CloudTasksClientOptions;
 }
 
+/** The defaults of {@link CloudTasksPublisherOptions}. */
+export const CLOUD_TASKS_PUBLISHER_DEFAULTS = {
+  queue: DEFAULT_QUEUE_NAME,
+  service: DEFAULT_WORKER_SERVICE,
+  relativeUri: TASK_PATH,
+  headers: {},
+  maxTaskBytes: MAX_TASK_BYTES,
+  timeoutMs: 1000,
+  clientOptions: {},
+} as const satisfies Partial<CloudTasksPublisherOptions>;
+
 /**
  * Publishes events as App Engine tasks: several events per task, split to stay under the task
  * size limit, with deterministic hash-prefixed task names so a re-publish is refused by Cloud
@@ -46,20 +64,21 @@ export class CloudTasksPublisher implements EventPublisher {
   readonly maxEventBytes: number;
   #closed = false;
 
-  constructor(options: CloudTasksPublisherOptions) {
+  constructor(publisherOptions: CloudTasksPublisherOptions) {
+    const options = withDefaults(CLOUD_TASKS_PUBLISHER_DEFAULTS, publisherOptions);
     this.#ownsClient = options.client === undefined;
-    this.#clientOptions = options.clientOptions ?? {};
+    this.#clientOptions = options.clientOptions;
     this.#client = options.client ?? new CloudTasksClient(this.#clientOptions);
     // set up credentials and the channel now rather than on the first publish; a failure here
     // is reported by that publish
     if (this.#ownsClient) this.#client.initialize().catch(() => undefined);
-    this.#timeoutMs = options.timeoutMs ?? 1000;
+    this.#timeoutMs = options.timeoutMs;
     this.#target = {
-      queuePath: queuePath(options.project, options.location, options.queue ?? 'session-events'),
-      service: options.service ?? 'worker',
-      relativeUri: options.relativeUri ?? '/tasks/session-events',
-      headers: options.headers ?? {},
-      maxTaskBytes: options.maxTaskBytes ?? MAX_TASK_BYTES,
+      queuePath: queuePath(options.project, options.location, options.queue),
+      service: options.service,
+      relativeUri: options.relativeUri,
+      headers: options.headers,
+      maxTaskBytes: options.maxTaskBytes,
     };
     this.maxEventBytes = this.#target.maxTaskBytes;
   }

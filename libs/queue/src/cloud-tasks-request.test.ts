@@ -1,10 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { decodeEvents, MAX_TASK_BYTES } from '@gaesession/events';
+import { decodeEvents, ENCODING_HEADER, MAX_TASK_BYTES } from '@gaesession/events';
 import { describe, expect, it } from 'vitest';
 import {
   packEvents,
   queuePath,
-  TASK_ENCODING_HEADER,
   TASK_ID_MAX_LENGTH,
   taskIdOf,
   taskRequests,
@@ -80,12 +79,12 @@ describe('taskRequests', () => {
     const http = taskRequests(target, [event])[0]?.task?.appEngineHttpRequest;
     const body = http?.body as Buffer;
     expect(body[0]).toBe(0x1f);
-    expect(http?.headers).toMatchObject({ 'Content-Type': 'application/octet-stream', [TASK_ENCODING_HEADER]: 'gzip' });
+    expect(http?.headers).toMatchObject({ 'Content-Type': 'application/octet-stream', [ENCODING_HEADER]: 'gzip' });
     expect(decodeEvents(body)).toEqual([event]);
   });
 
   it('does not let extra headers override the content headers', () => {
-    const headers = { 'content-type': 'text/plain', [TASK_ENCODING_HEADER]: 'gzip', 'X-Other': 'kept' };
+    const headers = { 'content-type': 'text/plain', [ENCODING_HEADER]: 'gzip', 'X-Other': 'kept' };
     const http = taskRequests({ ...target, headers }, [sampleEvent()])[0]?.task?.appEngineHttpRequest;
     expect(http?.headers).toEqual({ 'X-Other': 'kept', 'Content-Type': 'application/json' });
   });

@@ -1,15 +1,8 @@
 import { createHash } from 'node:crypto';
-import { encodeEvents, EventTooLargeError, type SessionEvent } from '@gaesession/events';
+import { ENCODING_HEADER, encodeEvents, EventTooLargeError, type SessionEvent } from '@gaesession/events';
 import type { protos } from '@google-cloud/tasks';
 
 type CreateTaskRequest = protos.google.cloud.tasks.v2.ICreateTaskRequest;
-
-/**
- * Set on a task whose body is gzipped (its Content-Type is then application/octet-stream; a plain
- * body is application/json). `decodeBatch` sniffs gzip by itself; the header tells any other
- * reader, and lets the worker refuse a body whose bytes do not match what the header says.
- */
-export const TASK_ENCODING_HEADER = 'X-Gaesession-Encoding';
 
 /** Cloud Tasks task ids: letters, digits, hyphens and underscores, at most 500 characters. */
 export const TASK_ID_MAX_LENGTH = 500;
@@ -102,7 +95,7 @@ export function taskRequest(target: TaskTarget, batch: EncodedBatch): CreateTask
         headers: {
           ...withoutContentHeaders(target.headers),
           ...(gzipped
-            ? { 'Content-Type': 'application/octet-stream', [TASK_ENCODING_HEADER]: 'gzip' }
+            ? { 'Content-Type': 'application/octet-stream', [ENCODING_HEADER]: 'gzip' }
             : { 'Content-Type': 'application/json' }),
         },
         body: batch.body,
@@ -118,7 +111,7 @@ export function taskRequests(target: TaskTarget, events: readonly SessionEvent[]
 
 /** Extra headers minus the ones describing the body, which only the body decides. */
 function withoutContentHeaders(headers: Readonly<Record<string, string>>): Record<string, string> {
-  const content = new Set(['content-type', TASK_ENCODING_HEADER.toLowerCase()]);
+  const content = new Set(['content-type', ENCODING_HEADER.toLowerCase()]);
   return Object.fromEntries(Object.entries(headers).filter(([name]) => !content.has(name.toLowerCase())));
 }
 

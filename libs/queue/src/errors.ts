@@ -1,4 +1,7 @@
-import { SessionError } from '@gaesession/session';
+import { SessionError } from '@gaesession/core';
+
+/** The codes of this package. */
+export type QueueErrorCode = 'QUEUE_UNAVAILABLE';
 
 /**
  * The queue could not durably accept the events (unreachable, timed out, or refusing writes).
@@ -7,11 +10,6 @@ import { SessionError } from '@gaesession/session';
  */
 export class QueueUnavailableError extends SessionError {
   constructor(message: string, cause?: unknown) {
-    super('QUEUE_UNAVAILABLE', `queue unavailable: ${message}`, 503, cause === undefined ? {} : { cause });
+    super('QUEUE_UNAVAILABLE', `queue unavailable: ${message}`, { status: 503, cause });
   }
-}
-
-/** The message of anything thrown, for wrapping it. */
-export function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -128,7 +128,7 @@ describe('GroupingPublisher', () => {
 
   it('refuses a maxBatch below one', () => {
     expect(() => new GroupingPublisher(new ManualPublisher(), { maxBatch: 0 })).toThrow(
-      expect.objectContaining({ code: 'CONFIGURATION' }),
+      expect.objectContaining({ code: 'SESSION_CONFIGURATION' }),
     );
   });
 

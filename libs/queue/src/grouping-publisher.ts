@@ -1,5 +1,5 @@
 import type { SessionEvent } from '@gaesession/events';
-import { ConfigurationError } from '@gaesession/session';
+import { ConfigurationError, withDefaults } from '@gaesession/core';
 import { QueueUnavailableError } from './errors.js';
 import type { EventPublisher } from './publisher.js';
 
@@ -10,6 +10,9 @@ export interface GroupingPublisherOptions {
    */
   maxBatch?: number;
 }
+
+/** The defaults of {@link GroupingPublisherOptions}. */
+export const GROUPING_PUBLISHER_DEFAULTS = { maxBatch: 100 } as const satisfies GroupingPublisherOptions;
 
 interface Waiter {
   readonly events: readonly SessionEvent[];
@@ -33,7 +36,7 @@ export class GroupingPublisher implements EventPublisher {
 
   constructor(inner: EventPublisher, options: GroupingPublisherOptions = {}) {
     this.#inner = inner;
-    this.#maxBatch = options.maxBatch ?? 100;
+    this.#maxBatch = withDefaults(GROUPING_PUBLISHER_DEFAULTS, options).maxBatch;
     this.maxEventBytes = inner.maxEventBytes;
     if (!(this.#maxBatch >= 1)) throw new ConfigurationError(`maxBatch must be at least 1, got ${this.#maxBatch}`);
   }

@@ -1,10 +1,4 @@
-export {
-  BullMQPublisher,
-  DEFAULT_QUEUE_NAME,
-  EVENT_JOB_NAME,
-  type BullMQPublisherOptions,
-  type EventJobData,
-} from './bullmq-publisher.js';
+export { BullMQPublisher, EVENT_JOB_NAME, type BullMQPublisherOptions, type EventJobData } from './bullmq-publisher.js';
 export {
   consumeEvents,
   type Consumer,
@@ -17,10 +11,9 @@ export {
   type CloudTasksClientOptions,
   type CloudTasksPublisherOptions,
 } from './cloud-tasks-publisher.js';
-export { TASK_ENCODING_HEADER } from './cloud-tasks-request.js';
 export { QueueUnavailableError } from './errors.js';
 export { GroupingPublisher, type GroupingPublisherOptions } from './grouping-publisher.js';
-export { eventIdOf, jobIdOf } from './job-id.js';
+export { jobIdOf } from './job-id.js';
 export type { EventPublisher } from './publisher.js';
 export { PRODUCER_REDIS_OPTIONS, type RedisConnection } from './redis-connection.js';
 export { scheduleRepeatingJob, type RepeatingJobOptions } from './repeating-job.js';

@@ -12,11 +12,6 @@ export function jobIdOf(eventId: string): string {
   return readsAsInteger(escaped) ? escapeChar(escaped.charAt(0)) + escaped.slice(1) : escaped;
 }
 
-/** The event id a job id was made from: the inverse of {@link jobIdOf}. */
-export function eventIdOf(jobId: string): string {
-  return jobId.replace(/%([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
-}
-
 function readsAsInteger(id: string): boolean {
   return String(Number.parseInt(id, 10)) === id;
 }

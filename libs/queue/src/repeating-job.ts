@@ -1,5 +1,6 @@
+import { silentLogger, withDefaults, type Logger } from '@gaesession/core';
 import { Queue, UnrecoverableError, Worker } from 'bullmq';
-import { logError, type Consumer } from './bullmq-consumer.js';
+import type { Consumer } from './bullmq-consumer.js';
 import { bullmqConnection, type RedisConnection } from './redis-connection.js';
 
 export interface RepeatingJobOptions {
@@ -15,9 +16,12 @@ export interface RepeatingJobOptions {
   prefix?: string;
   /** Failed runs kept for inspection. @defaultValue 100 */
   keepFailed?: number;
-  /** Connection errors outside the handler. @defaultValue logs to console.error */
-  onError?: (error: Error) => void;
+  /** Connection errors outside the handler are logged here. @defaultValue silent */
+  logger?: Logger;
 }
+
+/** The defaults of {@link RepeatingJobOptions}. */
+export const REPEATING_JOB_DEFAULTS = { prefix: 'bull', keepFailed: 100, logger: silentLogger } as const;
 
 /**
  * Runs `handler` every `everyMs` on one of the processes that call this (a BullMQ job scheduler:
@@ -26,19 +30,22 @@ export interface RepeatingJobOptions {
  * taking its jobs; `close()` stops this process's worker and leaves the schedule in place.
  */
 export async function scheduleRepeatingJob(
-  options: RepeatingJobOptions,
+  jobOptions: RepeatingJobOptions,
   handler: () => Promise<void>,
 ): Promise<Consumer> {
+  const options = withDefaults(REPEATING_JOB_DEFAULTS, jobOptions);
   const queueName = options.queueName ?? options.jobName;
-  const prefix = options.prefix ?? 'bull';
+  const prefix = options.prefix;
   const queue = new Queue(queueName, { connection: bullmqConnection(options.connection), prefix });
-  const onError = options.onError ?? logError;
+  const onError = (error: Error): void => {
+    options.logger.error('bullmq scheduler error', { queue: queueName, error });
+  };
   queue.on('error', onError);
   try {
     await queue.upsertJobScheduler(
       options.jobName,
       { every: options.everyMs },
-      { name: options.jobName, opts: { removeOnComplete: true, removeOnFail: options.keepFailed ?? 100 } },
+      { name: options.jobName, opts: { removeOnComplete: true, removeOnFail: options.keepFailed } },
     );
   } catch (error) {
     await queue.close();

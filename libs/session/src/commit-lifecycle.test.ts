@@ -1,11 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { commitSession } from './commit.js';
-import { SessionGoneError } from './errors.js';
+import { SessionGoneError, sessionKey, type SessionStore } from '@gaesession/core';
 import { MemoryStore } from './memory-store.js';
 import { created, RecordingStore, rejection, reload } from './session.fixture.js';
 import { Session, tokenOf } from './session.js';
-import type { SessionStore } from './store.js';
-import { sessionKey } from './token.js';
 
 describe('commitSession: touch', () => {
   it('rewrites an unchanged session only after touchAfter × timeout, and losing a touch is fine', async () => {

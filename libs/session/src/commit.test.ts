@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { commitSession } from './commit.js';
-import { isSessionError, SessionConflictError, SessionGoneError } from './errors.js';
+import { isSessionError, SessionConflictError, SessionGoneError, type SessionStore } from '@gaesession/core';
 import { MemoryStore } from './memory-store.js';
 import { created, RecordingStore, rejection, reload } from './session.fixture.js';
 import { Session, tokenOf } from './session.js';
-import type { SessionStore } from './store.js';
 
 describe('commitSession: create and update', () => {
   it('creates a new session at version 1 with its ops', async () => {

@@ -1,8 +1,15 @@
-import { SessionConflictError, SessionGoneError } from './errors.js';
-import { applyOps, type Op } from './ops.js';
-import type { SessionRecord } from './record.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  applyOps,
+  SessionConflictError,
+  SessionGoneError,
+  withDefaults,
+  type LooseOptions,
+  type Op,
+  type SessionRecord,
+  type SessionStore,
+} from '@gaesession/core';
 import type { Session } from './session.js';
-import type { SessionStore } from './store.js';
 import { UpdateQueue } from './update-queue.js';
 
 /** One update queue per store: requests of this process on one session merge into few writes. */
@@ -29,19 +36,38 @@ export interface CommitOptions {
   now?: () => number;
 }
 
+export type ResolvedCommitOptions = Readonly<Required<CommitOptions>>;
+
+/** The defaults of {@link CommitOptions}. */
+export const COMMIT_DEFAULTS: ResolvedCommitOptions = { touchAfter: 0.25, maxWriteAttempts: 100, now: Date.now };
+
+/** {@link CommitOptions} over {@link COMMIT_DEFAULTS}; resolve once, then commit with the result. */
+export function resolveCommitOptions(options: LooseOptions<CommitOptions> = {}): ResolvedCommitOptions {
+  return withDefaults(COMMIT_DEFAULTS, options);
+}
+
 export type CommitOutcome = 'unchanged' | 'created' | 'saved' | 'touched' | 'regenerated' | 'destroyed';
 
 /**
  * Persists what one request did to its session. Attribute changes are re-applied to the freshest
  * stored state on every conflict, so concurrent requests merge instead of overwriting each other.
  */
-export async function commitSession(
+export function commitSession(
   store: SessionStore,
   session: Session,
   options: CommitOptions = {},
 ): Promise<CommitOutcome> {
-  const now = (options.now ?? Date.now)();
-  const attempts = options.maxWriteAttempts ?? 100;
+  return commitResolved(store, session, resolveCommitOptions(options));
+}
+
+/** {@link commitSession} with options already resolved (the session manager resolves them once). */
+export async function commitResolved(
+  store: SessionStore,
+  session: Session,
+  resolved: ResolvedCommitOptions,
+): Promise<CommitOutcome> {
+  const now = resolved.now();
+  const attempts = resolved.maxWriteAttempts;
   switch (session.lifecycle) {
     case 'destroyed':
       // A session destroyed before its first save was never stored: nothing to tombstone. After
@@ -60,7 +86,7 @@ export async function commitSession(
       return 'regenerated';
     case 'loaded': {
       if (session.ops.length > 0) {
-        const clock = options.now ?? Date.now;
+        const clock = resolved.now;
         const record = await updateQueue(store).update(session.base, session.ops, (base, ops) =>
           update(store, base, ops, clock(), attempts),
         );
@@ -68,7 +94,7 @@ export async function commitSession(
         return 'saved';
       }
       const base = session.base;
-      if (now - base.accessed < base.timeout * (options.touchAfter ?? 0.25)) return 'unchanged';
+      if (now - base.accessed < base.timeout * resolved.touchAfter) return 'unchanged';
       const record: SessionRecord = { ...base, version: base.version + 1, accessed: now };
       const result = await store.write({ kind: 'touch', baseVersion: base.version, record, ops: [] });
       // Losing a touch is fine: whoever won wrote a newer access time.
@@ -132,7 +158,7 @@ async function update(
     if (result.ok) return record;
     current = result.current;
     // A little jitter keeps a crowd of writers from colliding in lockstep.
-    if (attempt % 4 === 0) await new Promise((resolve) => setTimeout(resolve, Math.random() * attempt));
+    if (attempt % 4 === 0) await sleep(Math.random() * attempt);
   }
   throw new SessionConflictError(base.key, maxAttempts);
 }

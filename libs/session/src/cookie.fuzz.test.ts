@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CookieManager } from './cookie.js';
-import { newToken } from './token.js';
+import { newToken } from '@gaesession/core';
 
 const SECRETS = ['fuzz-secret-one-0123456789', 'fuzz-secret-two-0123456789'];
 const managers = { unsigned: new CookieManager(), signed: new CookieManager({ secrets: SECRETS }) };

@@ -1,8 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CookieManager } from './cookie.js';
-import { ConfigurationError } from './errors.js';
-import { isWellFormedToken, newToken } from './token.js';
+import { ConfigurationError, isWellFormedToken, newToken } from '@gaesession/core';
 
 const SECRET_A = 'secret-a-0123456789abcdef';
 const SECRET_B = 'secret-b-0123456789abcdef';

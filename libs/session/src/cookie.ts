@@ -1,6 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { ConfigurationError } from './errors.js';
-import { isWellFormedToken, TOKEN_LENGTH } from './token.js';
+import { ConfigurationError, isWellFormedToken, TOKEN_LENGTH, withDefaults } from '@gaesession/core';
 
 export type SameSite = 'Strict' | 'Lax' | 'None';
 
@@ -38,7 +37,15 @@ export interface CookieOptions {
   secrets?: readonly string[];
 }
 
-const DEFAULT_MAX_AGE_MS = 30 * 24 * 60 * 60 * 1000;
+/** The defaults of {@link CookieOptions}. */
+export const COOKIE_DEFAULTS: Readonly<Required<Omit<CookieOptions, 'domain'>>> = {
+  name: 'sessid',
+  allowHttp: false,
+  sameSite: 'Lax',
+  path: '/',
+  maxAge: 30 * 24 * 60 * 60 * 1000,
+  secrets: [],
+};
 const SIGNATURE_LENGTH = 43;
 /** Between the (signed) token and the version hint; `~` is a valid cookie octet outside base64url. */
 const VERSION_SEPARATOR = '~';
@@ -63,19 +70,18 @@ export class CookieManager {
   readonly #attributes: string;
   readonly #secrets: readonly Buffer[];
 
-  constructor(options: CookieOptions = {}) {
-    this.name = options.name ?? 'sessid';
+  constructor(cookieOptions: CookieOptions = {}) {
+    const options = withDefaults(COOKIE_DEFAULTS, cookieOptions);
+    this.name = options.name;
     if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(this.name)) {
       throw new ConfigurationError(`cookie name ${JSON.stringify(this.name)} is not a valid token`);
     }
-    const sameSite = options.sameSite ?? 'Lax';
-    const secure = options.allowHttp !== true;
+    const { sameSite, maxAge, path } = options;
+    const secure = !options.allowHttp;
     if (sameSite === 'None' && !secure) throw new ConfigurationError('SameSite=None requires a Secure cookie');
-    const maxAge = options.maxAge ?? DEFAULT_MAX_AGE_MS;
     if (!Number.isFinite(maxAge) || maxAge < 1000) {
       throw new ConfigurationError(`cookie maxAge must be at least 1000 ms, got ${maxAge}`);
     }
-    const path = options.path ?? '/';
     // An unchecked `;` here would let configuration inject cookie attributes.
     if (!/^[\x21-\x3a\x3c-\x7e]+$/.test(path)) {
       throw new ConfigurationError(`cookie path ${JSON.stringify(path)} is invalid`);
@@ -97,7 +103,7 @@ export class CookieManager {
     if (secure) parts.push('Secure');
     parts.push(`SameSite=${sameSite}`);
     this.#attributes = parts.join('; ');
-    this.#secrets = (options.secrets ?? []).map((secret) => {
+    this.#secrets = options.secrets.map((secret) => {
       if (secret.length < 16) throw new ConfigurationError('cookie secrets must be at least 16 characters');
       return Buffer.from(secret);
     });

@@ -1,11 +1,23 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { commitSession, type CommitOptions, type CommitOutcome } from './commit.js';
+import {
+  commitResolved,
+  resolveCommitOptions,
+  type CommitOptions,
+  type CommitOutcome,
+  type ResolvedCommitOptions,
+} from './commit.js';
 import { CookieManager, type CookieOptions } from './cookie.js';
-import { isSessionError } from './errors.js';
+import {
+  DEFAULT_TIMEOUT_MS,
+  errorAnswer,
+  internalError,
+  sendErrorAnswer,
+  sessionKey,
+  withDefaults,
+  type SessionStore,
+} from '@gaesession/core';
 import { holdResponseUntilCommitted } from './response.js';
 import { Session, tokenOf, type NewSessionOptions } from './session.js';
-import type { SessionStore } from './store.js';
-import { sessionKey } from './token.js';
 
 export interface SessionManagerOptions extends CommitOptions {
   store: SessionStore;
@@ -21,6 +33,12 @@ export interface SessionManagerOptions extends CommitOptions {
    */
   onError?: (error: unknown, req: IncomingMessage, res: ServerResponse) => void;
 }
+
+/** The defaults of {@link SessionManagerOptions} (besides those of its cookie and commit options). */
+export const SESSION_MANAGER_DEFAULTS = {
+  timeout: DEFAULT_TIMEOUT_MS,
+  onError: defaultOnError,
+} as const satisfies Partial<SessionManagerOptions>;
 
 /** The session state of one request. */
 export class RequestSession {
@@ -57,8 +75,7 @@ export class RequestSession {
       this.#session.destroy();
       this.#replaced = this.#session;
     }
-    const timeout = this.#manager.timeout;
-    this.#session = Session.create(timeout === undefined ? options : { timeout, ...options });
+    this.#session = Session.create({ timeout: this.#manager.timeout, ...options });
     return this.#session;
   }
 
@@ -93,11 +110,11 @@ export class RequestSession {
   async #commitNow(): Promise<CommitOutcome> {
     const store = this.#manager.store;
     if (this.#replaced !== undefined) {
-      await commitSession(store, this.#replaced, this.#manager.commitOptions);
+      await commitResolved(store, this.#replaced, this.#manager.commitOptions);
       this.#replaced = undefined;
     }
     if (this.#session === undefined) return 'unchanged';
-    return commitSession(store, this.#session, this.#manager.commitOptions);
+    return commitResolved(store, this.#session, this.#manager.commitOptions);
   }
 }
 
@@ -109,16 +126,21 @@ export class RequestSession {
 export class SessionManager {
   readonly store: SessionStore;
   readonly cookies: CookieManager;
-  readonly timeout: number | undefined;
-  readonly commitOptions: CommitOptions;
+  readonly timeout: number;
+  readonly commitOptions: ResolvedCommitOptions;
   readonly #onError: NonNullable<SessionManagerOptions['onError']>;
 
-  constructor(options: SessionManagerOptions) {
+  constructor(managerOptions: SessionManagerOptions) {
+    const options = withDefaults(SESSION_MANAGER_DEFAULTS, managerOptions);
     this.store = options.store;
     this.cookies = new CookieManager(options.cookie);
     this.timeout = options.timeout;
-    this.commitOptions = pickCommitOptions(options);
-    this.#onError = options.onError ?? defaultOnError;
+    this.commitOptions = resolveCommitOptions({
+      touchAfter: options.touchAfter,
+      maxWriteAttempts: options.maxWriteAttempts,
+      now: options.now,
+    });
+    this.#onError = options.onError;
   }
 
   /** Loads the session a request's cookie names, or undefined. Never throws on a bad cookie. */
@@ -148,20 +170,8 @@ export class SessionManager {
 }
 
 function defaultOnError(error: unknown, _req: IncomingMessage, res: ServerResponse): void {
-  const status = isSessionError(error) ? error.status : 500;
-  const code = isSessionError(error) ? error.code : 'INTERNAL';
-  // The app's headers described the response it meant to send (Content-Length, ETag...), not this one.
-  for (const name of res.getHeaderNames()) res.removeHeader(name);
-  res.statusCode = status;
-  res.setHeader('Content-Type', 'application/json');
-  res.setHeader('Cache-Control', 'no-store');
-  res.end(JSON.stringify({ error: { code, message: 'the session could not be saved' } }));
-}
-
-function pickCommitOptions(options: CommitOptions): CommitOptions {
-  const out: CommitOptions = {};
-  if (options.touchAfter !== undefined) out.touchAfter = options.touchAfter;
-  if (options.maxWriteAttempts !== undefined) out.maxWriteAttempts = options.maxWriteAttempts;
-  if (options.now !== undefined) out.now = options.now;
-  return out;
+  const answer = errorAnswer(error);
+  // The app's headers described the response it meant to send (Content-Length, ETag...), not this
+  // one; sendErrorAnswer drops them.
+  sendErrorAnswer(res, answer.status === 500 ? internalError('the session could not be saved') : answer);
 }

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isSessionError } from './errors.js';
+import { isSessionError, type SessionRecord } from '@gaesession/core';
 import { MemoryStore } from './memory-store.js';
-import type { SessionRecord } from './record.js';
 
 const record = (version: number, attrs: Record<string, number> = {}): SessionRecord => ({
   key: 'k'.repeat(43),
@@ -71,7 +70,7 @@ describe('MemoryStore', () => {
       () => undefined,
       (caught: unknown) => caught,
     );
-    expect(isSessionError(error, 'INVALID_OPERATION')).toBe(true);
+    expect(isSessionError(error, 'SESSION_INVALID_OPERATION')).toBe(true);
     expect(store.size).toBe(0);
   });
 });

@@ -1,7 +1,11 @@
-import { InvalidOperationError } from './errors.js';
-import type { SessionRecord } from './record.js';
-import { isExpired } from './record.js';
-import type { SessionStore, SessionWrite, WriteResult } from './store.js';
+import {
+  InvalidOperationError,
+  isExpired,
+  type SessionRecord,
+  type SessionStore,
+  type SessionWrite,
+  type WriteResult,
+} from '@gaesession/core';
 
 type Entry = { readonly record: string } | { readonly tombstone: true };
 

@@ -4,10 +4,14 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { commitSession } from './commit.js';
 import { MemoryStore } from './memory-store.js';
-import type { SessionRecord } from './record.js';
+import {
+  sessionKey,
+  type SessionRecord,
+  type SessionStore,
+  type SessionWrite,
+  type WriteResult,
+} from '@gaesession/core';
 import { Session, tokenOf } from './session.js';
-import type { SessionStore, SessionWrite, WriteResult } from './store.js';
-import { sessionKey } from './token.js';
 
 export interface RecordingStoreOptions {
   /** The store every call is passed on to. @defaultValue a new MemoryStore */

@@ -1,8 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidOperationError, InvalidValueError, isSessionError } from './errors.js';
-import type { SessionRecord } from './record.js';
-import { DEFAULT_TIMEOUT_MS, Session, tokenOf } from './session.js';
-import { isWellFormedToken, newToken, sessionKey } from './token.js';
+import {
+  DEFAULT_TIMEOUT_MS,
+  InvalidOperationError,
+  InvalidValueError,
+  isSessionError,
+  isWellFormedToken,
+  MAX_JSON_DEPTH,
+  newToken,
+  sessionKey,
+  type SessionRecord,
+} from '@gaesession/core';
+import { Session, tokenOf } from './session.js';
 
 function loaded(attrs: Record<string, unknown> = {}, constants: Record<string, unknown> = {}): Session {
   const token = newToken();
@@ -187,7 +195,7 @@ describe('Session.increment', () => {
     } catch (caught) {
       error = caught;
     }
-    expect(isSessionError(error, 'INVALID_OPERATION')).toBe(true);
+    expect(isSessionError(error, 'SESSION_INVALID_OPERATION')).toBe(true);
     expect(session.get('big')).toBe(Number.MAX_SAFE_INTEGER);
     expect(session.ops).toEqual([]);
   });
@@ -262,5 +270,21 @@ describe('Session lifecycle', () => {
     session.markDestroyed();
     expect(session.version).toBe(0);
     expect(session.lifecycle).toBe('destroyed');
+  });
+});
+
+describe('JSON nesting limit', () => {
+  /** A value nesting `depth` arrays. */
+  const nested = (depth: number): unknown => {
+    let value: unknown = 1;
+    for (let level = 0; level < depth; level++) value = [value];
+    return value;
+  };
+
+  it('applies the limit to session values and constants, with a typed error', () => {
+    const session = Session.create();
+    expect(() => session.set('deep', nested(MAX_JSON_DEPTH + 1))).toThrow(InvalidValueError);
+    expect(session.set('ok', nested(MAX_JSON_DEPTH)).has('ok')).toBe(true);
+    expect(() => Session.create({ constants: { deep: nested(MAX_JSON_DEPTH) } })).toThrow(InvalidValueError);
   });
 });

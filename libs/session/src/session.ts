@@ -1,11 +1,19 @@
-import { InvalidOperationError, InvalidValueError } from './errors.js';
-import { freezeJson, toJsonValue, type JsonObject, type JsonValue } from './json.js';
-import { applyOps, checkedSum, type Op } from './ops.js';
-import { expiresAt, type SessionRecord } from './record.js';
-import { newToken, sessionKey } from './token.js';
-
-/** Default idle timeout: 30 minutes. */
-export const DEFAULT_TIMEOUT_MS = 30 * 60 * 1000;
+import {
+  DEFAULT_TIMEOUT_MS,
+  applyOps,
+  checkedSum,
+  expiresAt,
+  freezeJson,
+  InvalidOperationError,
+  InvalidValueError,
+  type JsonObject,
+  type JsonValue,
+  newToken,
+  type Op,
+  sessionKey,
+  type SessionRecord,
+  toJsonValue,
+} from '@gaesession/core';
 
 export interface NewSessionOptions {
   /** Idle timeout in ms. @defaultValue 30 minutes */

@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidOperationError } from './errors.js';
-import { applyOps, type Op } from './ops.js';
-import type { SessionRecord } from './record.js';
+import { applyOps, InvalidOperationError, type Op, type SessionRecord } from '@gaesession/core';
 import { UpdateQueue, type UpdateWriter } from './update-queue.js';
 
 const base: SessionRecord = { key: 'k', version: 1, created: 0, accessed: 0, timeout: 1000, constants: {}, attrs: {} };

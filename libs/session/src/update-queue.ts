@@ -1,5 +1,4 @@
-import type { Op } from './ops.js';
-import type { SessionRecord } from './record.js';
+import type { Op, SessionRecord } from '@gaesession/core';
 
 /** Writes `ops` on top of `base` (compare-and-set, re-applying on conflict); answers the record written. */
 export type UpdateWriter = (base: SessionRecord, ops: readonly Op[]) => Promise<SessionRecord>;

@@ -1,4 +1,4 @@
-import type { SessionRecord } from '@gaesession/session';
+import type { SessionRecord } from '@gaesession/core';
 
 /** What the cache holds under a session key: the record, or a tombstone left by destroy. */
 export type CacheEntry = { readonly record: SessionRecord } | { readonly tombstone: true };

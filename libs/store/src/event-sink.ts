@@ -1,9 +1,9 @@
+import { ConfigurationError, isSessionError, type SessionWrite } from '@gaesession/core';
 import { encodeEvents, eventFromWrite, type SessionEvent } from '@gaesession/events';
 import type { SessionRepository } from '@gaesession/persistence';
 import type { EventPublisher } from '@gaesession/queue';
-import { ConfigurationError, isSessionError, type SessionWrite } from '@gaesession/session';
 import type { StoreMetrics } from './metrics.js';
-import type { DurabilityMode, WriteBehindStoreOptions } from './options.js';
+import type { DurabilityMode, ResolvedStoreOptions } from './options.js';
 
 /** Bytes an event adds around the cached record (ids, ops framing, timestamps). */
 const EVENT_OVERHEAD_BYTES = 512;
@@ -19,29 +19,29 @@ export class EventSink {
   readonly #durableCreate: boolean;
   readonly #createTimeoutMs: number;
 
-  constructor(options: WriteBehindStoreOptions, metrics: StoreMetrics) {
-    this.#mode = options.mode ?? 'write-behind';
+  constructor(options: ResolvedStoreOptions) {
+    this.#mode = options.mode;
     if (this.#mode === 'write-behind' && options.publisher === undefined) {
       throw new ConfigurationError('mode "write-behind" needs a publisher (the event queue)');
     }
     this.#publisher = options.publisher;
     this.#repository = options.repository;
-    this.#metrics = metrics;
-    this.#queueFallback = (options.onQueueFailure ?? 'sync-write') === 'sync-write';
-    this.#oversizedFallback = (options.onOversizedEvent ?? 'sync-write') === 'sync-write';
-    this.#durableCreate = options.durableCreate ?? true;
-    this.#createTimeoutMs = options.createTimeoutMs ?? 1000;
+    this.#metrics = options.metrics;
+    this.#queueFallback = options.onQueueFailure === 'sync-write';
+    this.#oversizedFallback = options.onOversizedEvent === 'sync-write';
+    this.#durableCreate = options.durableCreate;
+    this.#createTimeoutMs = options.createTimeoutMs;
   }
 
   /**
    * Refuses, before anything is written, a change whose event the queue could not carry, when
    * oversized events are configured to fail rather than fall back to a synchronous write.
+   * `recordBytes` is the size of the record's JSON, which the event carries once.
    */
-  checkSize(write: SessionWrite): void {
+  checkSize(write: SessionWrite, recordBytes: number): void {
     const limit = this.#publisher?.maxEventBytes;
     if (this.#mode !== 'write-behind' || this.#oversizedFallback || limit === undefined) return;
-    const estimate =
-      JSON.stringify(write.record.attrs).length + JSON.stringify(write.ops).length + EVENT_OVERHEAD_BYTES;
+    const estimate = recordBytes + JSON.stringify(write.ops).length + EVENT_OVERHEAD_BYTES;
     // Cheap estimate first; only a session near the limit pays for a real (compressed) encode.
     if (estimate > limit / 2) encodeEvents([eventFromWrite(write)], { maxBytes: limit });
   }

@@ -1,7 +1,8 @@
 import type { SessionCache } from '@gaesession/cache';
 import type { SessionRepository } from '@gaesession/persistence';
 import type { EventPublisher } from '@gaesession/queue';
-import type { StoreMetrics } from './metrics.js';
+import type { WithDefaults } from '@gaesession/core';
+import { noMetrics, type StoreMetrics } from './metrics.js';
 
 /**
  * How a change becomes durable:
@@ -58,7 +59,24 @@ export interface WriteBehindStoreOptions {
   durableCreate?: boolean;
   /** How long a durable create waits for Datastore before it falls back to the queue, ms. @defaultValue 1000 */
   createTimeoutMs?: number;
+  /** Where the store's counters go. @defaultValue none kept */
   metrics?: StoreMetrics;
   /** Clock, ms since the epoch. @defaultValue `Date.now` */
   now?: () => number;
 }
+
+/** The defaults of {@link WriteBehindStoreOptions}, documented beside each option above. */
+export const STORE_DEFAULTS = {
+  mode: 'write-behind',
+  onQueueFailure: 'sync-write',
+  onOversizedEvent: 'sync-write',
+  onCacheFailure: 'datastore',
+  catchUpTimeoutMs: 5000,
+  durableCreate: true,
+  createTimeoutMs: 1000,
+  metrics: noMetrics,
+  now: Date.now,
+} as const satisfies Partial<WriteBehindStoreOptions>;
+
+/** The store's options with their defaults applied. */
+export type ResolvedStoreOptions = WithDefaults<typeof STORE_DEFAULTS, WriteBehindStoreOptions>;

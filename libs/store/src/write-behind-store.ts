@@ -1,25 +1,24 @@
 import type { CacheItem, SessionCache } from '@gaesession/cache';
-import { destroyedEvent, eventFromWrite } from '@gaesession/events';
-import { assertFitsEntity, type SessionRepository } from '@gaesession/persistence';
 import {
   ConfigurationError,
   DEFAULT_TIMEOUT_MS,
   isExpired,
   isSessionError,
+  SessionUnavailableError,
+  withDefaults,
   type SessionRecord,
   type SessionStore,
   type SessionWrite,
   type WriteResult,
-} from '@gaesession/session';
+} from '@gaesession/core';
+import { eventFromWrite } from '@gaesession/events';
+import { assertFitsEntity, type SessionRepository } from '@gaesession/persistence';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { decodeEntry, encodeRecord, encodeTombstone, ttlSeconds } from './cache-entry.js';
 import { CasTokens } from './cas-tokens.js';
 import { EventSink } from './event-sink.js';
-import { noMetrics, type StoreMetrics } from './metrics.js';
-import type { DurabilityMode, WriteBehindStoreOptions } from './options.js';
-import { SessionUnavailableError } from './errors.js';
-
-/** Version of the event that destroys a session: above any version a live session can reach. */
-export const DESTROYED_VERSION = Number.MAX_SAFE_INTEGER;
+import type { StoreMetrics } from './metrics.js';
+import { STORE_DEFAULTS, type DurabilityMode, type WriteBehindStoreOptions } from './options.js';
 
 const CONFLICT_NO_SESSION: WriteResult = { ok: false, current: undefined };
 
@@ -39,18 +38,19 @@ export class WriteBehindStore implements SessionStore {
   readonly #catchUpTimeoutMs: number;
   readonly #tokens = new CasTokens();
 
-  constructor(options: WriteBehindStoreOptions) {
-    this.mode = options.mode ?? 'write-behind';
+  constructor(storeOptions: WriteBehindStoreOptions) {
+    const options = withDefaults(STORE_DEFAULTS, storeOptions);
+    this.mode = options.mode;
     if (this.mode !== 'cache-only' && options.repository === undefined) {
       throw new ConfigurationError(`mode "${this.mode}" needs a repository (Datastore)`);
     }
     this.#cache = options.cache;
     this.#repository = options.repository;
-    this.#metrics = options.metrics ?? noMetrics;
-    this.#now = options.now ?? Date.now;
-    this.#cacheFallback = (options.onCacheFailure ?? 'datastore') === 'datastore' && options.repository !== undefined;
-    this.#catchUpTimeoutMs = options.catchUpTimeoutMs ?? 5000;
-    this.#events = new EventSink(options, this.#metrics);
+    this.#metrics = options.metrics;
+    this.#now = options.now;
+    this.#cacheFallback = options.onCacheFailure === 'datastore' && options.repository !== undefined;
+    this.#catchUpTimeoutMs = options.catchUpTimeoutMs;
+    this.#events = new EventSink(options);
   }
 
   async load(key: string, minVersion = 0): Promise<SessionRecord | undefined> {
@@ -77,10 +77,12 @@ export class WriteBehindStore implements SessionStore {
   }
 
   async write(write: SessionWrite): Promise<WriteResult> {
-    this.#checkSize(write);
+    // The one serialization of the record: the cache's value, and the measure of its size.
+    const value = encodeRecord(write.record);
+    this.#checkSize(write, value.length);
     let result: WriteResult;
     try {
-      result = await this.#casInCache(write);
+      result = await this.#casInCache(write, value);
     } catch (error) {
       if (!this.#degradeOnCacheFailure(error)) throw error;
       return this.#writeToRepository(write);
@@ -98,36 +100,39 @@ export class WriteBehindStore implements SessionStore {
 
   async destroy(key: string, baseVersion?: number): Promise<WriteResult> {
     const now = this.#now();
-    let timeout: number;
+    let timeout: number | undefined;
     try {
       const outcome = await this.#tombstoneInCache(key, baseVersion, now);
       if (!outcome.ok) return outcome;
       timeout = outcome.timeout;
     } catch (error) {
       if (!this.#degradeOnCacheFailure(error)) throw error;
-      timeout = (await this.#repositoryOrThrow().load(key))?.timeout ?? DEFAULT_TIMEOUT_MS;
     }
-    // Durable at once: a logout must survive a cache eviction and outrank any late event.
-    if (this.#repository !== undefined) {
-      await this.#repository.apply([destroyedEvent(key, DESTROYED_VERSION, now + timeout, now)]);
-    }
+    // Durable at once: a logout must survive a cache eviction and outrank any late event. One
+    // Datastore transaction, which reads the session's timeout itself when the cache did not know it.
+    await this.#repository?.destroy(key, { now, fallbackTimeoutMs: timeout ?? DEFAULT_TIMEOUT_MS });
     return { ok: true };
   }
 
-  /** Replaces the cached session with a tombstone (compare-and-set when `baseVersion` is given). */
+  /**
+   * Replaces the cached session with a tombstone (compare-and-set when `baseVersion` is given).
+   * Answers the session's timeout when the cache held it.
+   */
   async #tombstoneInCache(
     key: string,
     baseVersion: number | undefined,
     now: number,
-  ): Promise<{ ok: true; timeout: number } | { ok: false; current: SessionRecord | undefined }> {
+  ): Promise<{ ok: true; timeout: number | undefined } | { ok: false; current: SessionRecord | undefined }> {
     const item = await this.#cache.get(key);
     const entry = item === undefined ? undefined : decodeEntry(item.value);
     const current = entry !== undefined && 'record' in entry ? entry.record : undefined;
     if (baseVersion !== undefined && current !== undefined && current.version !== baseVersion) {
       return { ok: false, current };
     }
-    const timeout = current?.timeout ?? (await this.#repository?.load(key))?.timeout ?? DEFAULT_TIMEOUT_MS;
-    const ttl = ttlSeconds(now + timeout, now);
+    const timeout = current?.timeout;
+    // Unknown here, the timeout only bounds how long the cached tombstone lives: Datastore's
+    // tombstone, written next, is the one that lasts.
+    const ttl = ttlSeconds(now + (timeout ?? DEFAULT_TIMEOUT_MS), now);
     if (item !== undefined && baseVersion !== undefined && current !== undefined) {
       const status = await this.#cache.cas(key, encodeTombstone(), ttl, item.cas);
       if (status !== 'stored') return { ok: false, current: await this.load(key) };
@@ -138,9 +143,8 @@ export class WriteBehindStore implements SessionStore {
   }
 
   /** Compare-and-set in the cache. A miss reads the base through from Datastore first. */
-  async #casInCache(write: SessionWrite): Promise<WriteResult> {
+  async #casInCache(write: SessionWrite, value: Buffer): Promise<WriteResult> {
     const { key } = write.record;
-    const value = encodeRecord(write.record);
     const ttl = ttlSeconds(write.record.accessed + write.record.timeout, this.#now());
     // The common case: this request read the item at its base version a moment ago.
     const known = this.#tokens.take(key, write.baseVersion);
@@ -206,7 +210,7 @@ export class WriteBehindStore implements SessionStore {
       const version = stored.record.version;
       if (version >= minVersion) return stored.expired ? undefined : stored.record;
       if (this.#now() >= deadline) throw new SessionUnavailableError(key, minVersion, version);
-      await new Promise((resolve) => setTimeout(resolve, delay));
+      await sleep(delay);
     }
   }
 
@@ -214,9 +218,9 @@ export class WriteBehindStore implements SessionStore {
     return isExpired(record, this.#now()) ? undefined : record;
   }
 
-  #checkSize(write: SessionWrite): void {
-    if (this.#repository !== undefined) assertFitsEntity(write.record);
-    this.#events.checkSize(write);
+  #checkSize(write: SessionWrite, recordBytes: number): void {
+    if (this.#repository !== undefined) assertFitsEntity(write.record, {}, recordBytes);
+    this.#events.checkSize(write, recordBytes);
   }
 
   #degradeOnCacheFailure(error: unknown): boolean {

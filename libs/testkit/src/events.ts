@@ -1,5 +1,5 @@
 import { destroyedEvent, eventId, type SessionEvent } from '@gaesession/events';
-import { newToken, sessionKey, type JsonObject } from '@gaesession/session';
+import { type JsonObject, newToken, sessionKey } from '@gaesession/core';
 
 /** A fresh session key (hash of a fresh token), as the store makes them. */
 export function newKey(): string {

@@ -1,12 +1,12 @@
 import { resolve } from 'node:path';
-import { MINIMAL_WORKER_ENTRY, WORKER_ENTRY, type ServerSpec } from './catalogue.js';
+import { WORKER_ENTRY, type ServerSpec } from './catalogue.js';
 import { startChild, type RunningChild } from './child.js';
 import { removeLeftovers } from './cleanup.js';
 import { measureCpu, settledBackgroundCpu } from './cpu.js';
 import type { RunContext } from './environment.js';
 import { counterTotal, drive, login, settleCookies, waitUntilDurable, type Route } from './load.js';
 import type { BenchOptions } from './options.js';
-import type { RunStats, ServerResult, WorkerKind } from './report.js';
+import type { RunStats, ServerResult } from './report.js';
 
 export type Log = (line: string) => void;
 
@@ -44,12 +44,12 @@ export async function benchServer(
   log: Log,
 ): Promise<ServerResult> {
   const env = spec.env(ctx);
-  let worker: { child: RunningChild; kind: WorkerKind } | undefined;
+  let worker: RunningChild | undefined;
   let server: RunningChild | undefined;
   let cookies: string[] = [];
   const teardown = async () => {
     await stopChild(server, log);
-    await stopChild(worker?.child, log);
+    await stopChild(worker, log);
     await removeLeftovers(ctx.services, spec.leftovers(ctx, cookies)).then(
       () => {
         log(`${spec.label}: stopped, cleaned up`);
@@ -64,7 +64,7 @@ export async function benchServer(
   const idle = background === undefined ? {} : { background };
   if (background !== undefined) log(`${spec.label}: the machine is ${background.toFixed(0)}% busy before it starts`);
   try {
-    if (spec.worker) worker = await startWorker(spec, env, options, log);
+    if (spec.worker) worker = await startWorker(spec, env, options);
     server = await startChild({
       name: spec.id,
       entry: spec.entry,
@@ -73,16 +73,10 @@ export async function benchServer(
       ready: LISTENING,
     });
     const baseUrl = `http://127.0.0.1:${server.ready[1] ?? ''}`;
-    log(`${spec.label}: listening on ${baseUrl}${worker === undefined ? '' : `, ${worker.kind} worker running`}`);
+    log(`${spec.label}: listening on ${baseUrl}${worker === undefined ? '' : ', worker running'}`);
     cookies = await login(baseUrl, options.sessions);
-    const measured = await measure(
-      spec,
-      options,
-      { baseUrl, cookies, serverPid: server.pid, worker: worker?.child },
-      log,
-    );
-    const drainedBy = worker === undefined ? {} : { worker: worker.kind };
-    return { id: spec.id, label: spec.label, ...idle, ...measured, ...drainedBy };
+    const measured = await measure(spec, options, { baseUrl, cookies, serverPid: server.pid, worker }, log);
+    return { id: spec.id, label: spec.label, ...idle, ...measured };
   } catch (error) {
     log(`${spec.label}: FAILED: ${messageOf(error)}`);
     return { id: spec.id, label: spec.label, ...idle, error: messageOf(error).split('\n', 1)[0] ?? '' };
@@ -150,28 +144,15 @@ async function measure(
   return { read, write, drain, ...counted };
 }
 
-/** The worker app; if it does not start (it is being built), the bench's minimal consumer. */
-async function startWorker(
-  spec: ServerSpec,
-  env: Record<string, string>,
-  options: BenchOptions,
-  log: Log,
-): Promise<{ child: RunningChild; kind: WorkerKind }> {
-  const start = (entry: string) =>
-    startChild({
-      name: `${spec.id} worker`,
-      entry,
-      env,
-      nodeFlags: profileFlags(options, `${spec.id}-worker`),
-      ready: WORKER_STARTED,
-    });
-  try {
-    return { child: await start(WORKER_ENTRY), kind: 'app' };
-  } catch (error) {
-    log(`${spec.label}: ${messageOf(error)}`);
-    log(`${spec.label}: falling back to the minimal consumer (${MINIMAL_WORKER_ENTRY})`);
-    return { child: await start(MINIMAL_WORKER_ENTRY), kind: 'minimal' };
-  }
+/** The worker app, as a second child. */
+function startWorker(spec: ServerSpec, env: Record<string, string>, options: BenchOptions): Promise<RunningChild> {
+  return startChild({
+    name: `${spec.id} worker`,
+    entry: WORKER_ENTRY,
+    env,
+    nodeFlags: profileFlags(options, `${spec.id}-worker`),
+    ready: WORKER_STARTED,
+  });
 }
 
 async function stopChild(child: RunningChild | undefined, log: Log): Promise<void> {

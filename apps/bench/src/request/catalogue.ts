@@ -1,4 +1,5 @@
-import { CookieManager, sessionKey } from '@gaesession/session';
+import { CookieManager } from '@gaesession/session';
+import { sessionKey } from '@gaesession/core';
 import { expressSessionId } from './cookies.js';
 import type { RunContext } from './environment.js';
 
@@ -157,4 +158,3 @@ export const CATALOGUE: readonly ServerSpec[] = [
 /** The worker the gaesession servers run beside them: the worker app itself. */
 export const WORKER_ENTRY = 'apps/worker/src/main.ts';
 /** The stand-in used when the worker app does not start (it is under construction). */
-export const MINIMAL_WORKER_ENTRY = `${SERVERS}/drain-worker.ts`;

@@ -95,14 +95,13 @@ describe('formatCpuTable', () => {
 });
 
 describe('problems', () => {
-  it('names every failed run, every server that did not run, a stand-in worker and an undrained queue', () => {
+  it('names every failed run, every server that did not run and an undrained queue', () => {
     const lines = problems([
       bare,
-      { ...ours, write: stats(100, { failures: 3, failureDetail: '3×503' }), worker: 'minimal', drain: 'timeout' },
+      { ...ours, write: stats(100, { failures: 3, failureDetail: '3×503' }), drain: 'timeout' },
       { id: 'redis', label: 'redis', error: 'boom' },
     ]);
     expect(lines).toEqual([
-      'gaesession: apps/worker did not start; the minimal consumer drained',
       'gaesession: 3 failed write requests (3×503)',
       'gaesession: the worker did not drain the queue in time',
       'redis: did not run: boom',

@@ -21,8 +21,6 @@ export interface RunStats {
 }
 
 /** `app`: apps/worker; `minimal`: the bench's stand-in consumer (no group commit). */
-export type WorkerKind = 'app' | 'minimal';
-
 /** One server's row. */
 export interface ServerResult {
   readonly id: ServerId;
@@ -40,7 +38,6 @@ export interface ServerResult {
    */
   readonly lostWrites?: number;
   /** gaesession only: which worker drained the queue. */
-  readonly worker?: WorkerKind;
   /** CPU the machine used just before this server started, with nothing of the bench running (% of one core). */
   readonly background?: number;
   /** Why the server has no figures (it failed to start, say). */
@@ -173,8 +170,6 @@ export function formatCpuTable(results: readonly ServerResult[]): string {
 export function problems(results: readonly ServerResult[]): string[] {
   return results.flatMap((result) => {
     if (result.error !== undefined) return [`${result.label}: did not run: ${result.error}`];
-    const standIn =
-      result.worker === 'minimal' ? [`${result.label}: apps/worker did not start; the minimal consumer drained`] : [];
     const failed = (['read', 'write'] as const).flatMap((route) => {
       const stats = result[route];
       return stats !== undefined && stats.failures > 0
@@ -182,6 +177,6 @@ export function problems(results: readonly ServerResult[]): string[] {
         : [];
     });
     const undrained = result.drain === 'timeout' ? [`${result.label}: the worker did not drain the queue in time`] : [];
-    return [...standIn, ...failed, ...undrained];
+    return [...failed, ...undrained];
   });
 }

@@ -1,7 +1,8 @@
-import { parseEvent } from '@gaesession/events';
+import { decodeEvents } from '@gaesession/events';
 import { DatastoreRepository, DeadLetterStore } from '@gaesession/persistence';
 import { consumeEvents, type ReceivedEvents } from '@gaesession/queue';
-import { GroupCommitter, processPayload, silentLogger } from '@gaesession/worker';
+import { silentLogger } from '@gaesession/core';
+import { GroupCommitter, processPayload } from '@gaesession/worker';
 import { CountingRepository, type ApplyCounts } from './counting-repository.js';
 import { withNamespace, type Datastore, type RunContext } from './context.js';
 import { Countdown } from './countdown.js';
@@ -113,7 +114,7 @@ function oneCommitPerEvent(repository: CountingRepository): Persister {
   return {
     persist: async (received) => {
       if (received.invalid !== undefined) throw received.invalid;
-      await repository.apply(received.events.map(parseEvent));
+      await repository.apply(decodeEvents(received.payload));
     },
     close: () => Promise.resolve(),
   };

@@ -1,5 +1,6 @@
 import { DatastoreRepository, DeadLetterStore } from '@gaesession/persistence';
-import { GroupCommitter, silentLogger } from '@gaesession/worker';
+import { silentLogger } from '@gaesession/core';
+import { GroupCommitter } from '@gaesession/worker';
 import { withNamespace, type RunContext } from './context.js';
 import { CountingRepository, type ApplyCounts } from './counting-repository.js';
 import { deliverConcurrently, viaProcessPayload } from './deliveries.js';

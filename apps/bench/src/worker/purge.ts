@@ -1,4 +1,5 @@
-import { purgeExpired, purgeExpiredOneByOne } from '@gaesession/persistence';
+import { purgeExpired } from '@gaesession/persistence';
+import { purgeExpiredOneByOne } from './purge-one-by-one.js';
 import { withNamespace, type RunContext } from './context.js';
 import { expiredBatches, seedExpired } from './seed.js';
 import { timedClient, type CallTimes } from './timed-client.js';

@@ -1,8 +1,7 @@
 import type { Datastore } from '@google-cloud/datastore';
-import type { Config } from '@gaesession/config';
-import type { DatastoreRepository, DeadLetterStore } from '@gaesession/persistence';
-import { closeDatastore, createDatastore } from '../datastore.js';
-import { createDeadLetterStore, createRepository } from '../wiring.js';
+import { type Config, createDatastore, createRepository } from '@gaesession/config';
+import { closeDatastore, type DatastoreRepository, type DeadLetterStore } from '@gaesession/persistence';
+import { createDeadLetterStore } from '../wiring.js';
 
 /** What the command-line tools work on: the worker's Datastore, as the configuration names it. */
 export interface CliContext {

@@ -2,8 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { decodeBatch } from '@gaesession/events';
 import type { DeadLetter } from '@gaesession/persistence';
-import { isSessionError } from '@gaesession/session';
-import { messageOf } from '../logger.js';
+import { isSessionError, messageOf } from '@gaesession/core';
 import { EXIT, type CliContext, type CliOutput } from './context.js';
 
 export const DEAD_LETTERS_USAGE = `usage: dead-letters <command>

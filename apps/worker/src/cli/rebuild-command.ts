@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { DEFAULT_EVENT_LOG_KIND, rebuildFromEventLog } from '@gaesession/persistence';
-import { messageOf } from '../logger.js';
+import { messageOf } from '@gaesession/core';
 import { EXIT, type CliContext, type CliOutput } from './context.js';
 
 export const REBUILD_USAGE = `usage: rebuild [--page-size N]

@@ -1,6 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import type { RequestListener } from 'node:http';
-import { createServer } from 'node:http';
+import { createServer, type RequestListener } from 'node:http';
 
 /** The first line a bench server prints on stdout once it listens; the bench waits for it. */
 export interface ListeningLine {

@@ -1,0 +1,156 @@
+import { credentials } from '@grpc/grpc-js';
+import type { Datastore } from '@google-cloud/datastore';
+import { MemjsCache } from '@gaesession/cache';
+import { SECRET_HEADER } from '@gaesession/events';
+import { createDatastoreClient, DatastoreRepository } from '@gaesession/persistence';
+import { BullMQPublisher, CloudTasksPublisher, GroupingPublisher, type EventPublisher } from '@gaesession/queue';
+import { SessionManager, type SessionManagerOptions } from '@gaesession/session';
+import { CounterMetrics, WriteBehindStore, type WriteBehindStoreOptions } from '@gaesession/store';
+import { loadConfig, type Config } from './config.js';
+
+/** The Datastore client: the emulator when DATASTORE_EMULATOR_HOST is set. */
+export function createDatastore(config: Config): Datastore {
+  return createDatastoreClient({ projectId: config.projectId, emulatorHost: config.datastore.emulatorHost });
+}
+
+/**
+ * The session repository on Datastore, in the configured namespace and kind, keeping the event log
+ * when EVENT_LOG_RETENTION_MS is set (in the web app too: a login's first version, written there,
+ * must be in the log for a rebuild to restore the session).
+ */
+export function createRepository(config: Config, datastore: Datastore): DatastoreRepository {
+  const { namespace, kind } = config.datastore;
+  const retentionMs = config.worker.eventLogRetentionMs;
+  return new DatastoreRepository({
+    datastore,
+    kind,
+    ...(namespace === undefined ? {} : { namespace }),
+    ...(retentionMs === undefined ? {} : { eventLog: { retentionMs } }),
+  });
+}
+
+/** The session cache: memcached at MEMCACHED_SERVERS. */
+export function createCache(config: Config): MemjsCache {
+  return new MemjsCache({ servers: config.memcached.servers, keyPrefix: config.memcached.keyPrefix });
+}
+
+/** The event publisher the configuration names (BullMQ locally, Cloud Tasks on App Engine). */
+export function createPublisher(config: Config): EventPublisher {
+  const { queue, projectId, worker } = config;
+  if (queue.backend === 'bullmq') {
+    // As many deliveries as Cloud Tasks makes: the worker dead-letters the last one.
+    return new BullMQPublisher({ connection: queue.redis, queueName: queue.name, attempts: worker.retryLimit + 1 });
+  }
+  const emulator = queue.cloudTasks.emulatorHost;
+  const [host, port] = emulator?.split(':') ?? [];
+  return new CloudTasksPublisher({
+    project: projectId,
+    location: queue.cloudTasks.location,
+    queue: queue.name,
+    service: queue.cloudTasks.service,
+    // Off App Engine the worker cannot trust X-AppEngine-* headers: tasks carry the shared secret.
+    headers: worker.sharedSecret === undefined ? {} : { [SECRET_HEADER]: worker.sharedSecret },
+    ...(emulator === undefined
+      ? {}
+      : {
+          // universeDomain skips google-auth's metadata-server probe, which costs ~0.5 s off GCP.
+          clientOptions: {
+            apiEndpoint: host ?? '127.0.0.1',
+            port: Number(port),
+            sslCreds: credentials.createInsecure(),
+            universeDomain: 'googleapis.com',
+          },
+        }),
+  });
+}
+
+/** A store built from the configuration, with what it is made of and one `close()`. */
+export interface ConfiguredStore {
+  readonly store: WriteBehindStore;
+  /** Datastore access (undefined in cache-only mode), e.g. for a "durable yet?" check. */
+  readonly repository: DatastoreRepository | undefined;
+  readonly metrics: CounterMetrics;
+  /** Closes the cache and queue connections. */
+  close(): Promise<void>;
+}
+
+/** Options of {@link createSessionStore}: every store option, over what the configuration says. */
+export interface SessionStoreFromConfigOptions extends Omit<
+  WriteBehindStoreOptions,
+  'cache' | 'repository' | 'publisher' | 'metrics'
+> {
+  /** @defaultValue `loadConfig()`: the environment */
+  config?: Config;
+  /**
+   * Send concurrent events to the queue together (`GroupingPublisher`): fewer queue round trips
+   * and, on Cloud Tasks, fewer billed tasks. @defaultValue true
+   */
+  groupEnqueue?: boolean;
+}
+
+/**
+ * The production store from the configuration (see the README's configuration table): memcached,
+ * the queue the configuration names with group enqueue, and Datastore. Every store option can be
+ * given; `mode` defaults to SESSION_MODE.
+ */
+export function createSessionStore(options: SessionStoreFromConfigOptions = {}): ConfiguredStore {
+  const { config = loadConfig(), groupEnqueue = true, ...storeOptions } = options;
+  const mode = storeOptions.mode ?? config.session.mode;
+  const cache = createCache(config);
+  const repository = mode === 'cache-only' ? undefined : createRepository(config, createDatastore(config));
+  const publisher =
+    mode !== 'write-behind'
+      ? undefined
+      : groupEnqueue
+        ? new GroupingPublisher(createPublisher(config))
+        : createPublisher(config);
+  const metrics = new CounterMetrics();
+  const store = new WriteBehindStore({
+    ...storeOptions,
+    cache,
+    mode,
+    metrics,
+    ...(repository === undefined ? {} : { repository }),
+    ...(publisher === undefined ? {} : { publisher }),
+  });
+  return {
+    store,
+    repository,
+    metrics,
+    close: async () => {
+      await publisher?.close();
+      await cache.close();
+    },
+  };
+}
+
+/** Sessions from the configuration: a store, and a session manager on it for the middleware. */
+export interface ConfiguredSessions extends ConfiguredStore {
+  /** Hand it to `sessionMiddleware(sessions)`. */
+  readonly sessions: SessionManager;
+}
+
+/** Options of {@link createSessions}: the store's, and the session manager's beyond the configuration. */
+export interface SessionsFromConfigOptions extends SessionStoreFromConfigOptions {
+  /** Session manager options over the configured timeout, touch and cookie settings. */
+  manager?: Omit<SessionManagerOptions, 'store'>;
+}
+
+/**
+ * Everything an app needs for sessions, from the configuration: the store of
+ * {@link createSessionStore} and a `SessionManager` with SESSION_TIMEOUT_MS, SESSION_TOUCH_AFTER,
+ * COOKIE_SECRETS and COOKIE_ALLOW_HTTP applied.
+ */
+export function createSessions(options: SessionsFromConfigOptions = {}): ConfiguredSessions {
+  const { manager = {}, ...storeOptions } = options;
+  const config = storeOptions.config ?? loadConfig();
+  const configured = createSessionStore({ ...storeOptions, config });
+  const sessions = new SessionManager({
+    timeout: config.session.timeoutMs,
+    touchAfter: config.session.touchAfter,
+    ...manager,
+    cookie: { secrets: config.session.cookieSecrets, allowHttp: config.session.allowHttp, ...manager.cookie },
+    store: configured.store,
+  });
+  return { ...configured, sessions };
+}

@@ -1,0 +1,37 @@
+export {
+  ConfigurationError,
+  InvalidOperationError,
+  InvalidValueError,
+  isSessionError,
+  messageOf,
+  SessionConflictError,
+  SessionError,
+  SessionGoneError,
+  SessionTooLargeError,
+  SessionUnavailableError,
+  type CoreErrorCode,
+  type SessionErrorOptions,
+} from './errors.js';
+export {
+  errorAnswer,
+  errorHandler,
+  internalError,
+  notFound,
+  sendErrorAnswer,
+  type ErrorAnswer,
+  type ErrorBody,
+} from './http-errors.js';
+export {
+  freezeJson,
+  MAX_JSON_DEPTH,
+  toJsonValue,
+  type JsonObject,
+  type JsonPrimitive,
+  type JsonValue,
+} from './json.js';
+export { describeError, jsonLogger, silentLogger, type LogFields, type Logger } from './logger.js';
+export { applyOps, checkedSum, type Op } from './ops.js';
+export { withDefaults, type LooseOptions, type WithDefaults } from './options.js';
+export { DEFAULT_TIMEOUT_MS, expiresAt, isExpired, type SessionRecord } from './record.js';
+export type { SessionStore, SessionWrite, WriteKind, WriteResult } from './store.js';
+export { isWellFormedToken, newToken, sessionKey, TOKEN_LENGTH } from './token.js';
