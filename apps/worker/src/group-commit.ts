@@ -1,3 +1,4 @@
+import { withDefaults } from '@gaesession/core';
 import type { SessionEvent } from '@gaesession/events';
 import { DatastoreUnavailableError, type ApplyResult, type SessionRepository } from '@gaesession/persistence';
 import { WorkerStoppingError } from './errors.js';
@@ -27,6 +28,9 @@ export interface GroupCommitterOptions {
   maxConcurrentApplies?: number;
   observer?: CommitObserver;
 }
+
+/** The defaults of {@link GroupCommitterOptions}. */
+export const GROUP_COMMIT_DEFAULTS = { maxEvents: 200, maxWaitMs: 5, maxConcurrentApplies: 4, observer: {} } as const;
 
 /** Counts since the committer was made. */
 export interface CommitStats {
@@ -76,12 +80,13 @@ export class GroupCommitter {
   #closed = false;
   readonly #stats = { batches: 0, commits: 0, failedCommits: 0, events: 0, isolatedRetries: 0 };
 
-  constructor(options: GroupCommitterOptions) {
+  constructor(committerOptions: GroupCommitterOptions) {
+    const options = withDefaults(GROUP_COMMIT_DEFAULTS, committerOptions);
     this.#repository = options.repository;
-    this.#maxEvents = Math.max(1, options.maxEvents ?? 200);
-    this.#maxWaitMs = Math.max(0, options.maxWaitMs ?? 5);
-    this.#maxConcurrent = Math.max(1, options.maxConcurrentApplies ?? 4);
-    this.#observer = options.observer ?? {};
+    this.#maxEvents = Math.max(1, options.maxEvents);
+    this.#maxWaitMs = Math.max(0, options.maxWaitMs);
+    this.#maxConcurrent = Math.max(1, options.maxConcurrentApplies);
+    this.#observer = options.observer;
   }
 
   get stats(): CommitStats {

@@ -1,4 +1,4 @@
-// Tokens never at rest (DESIGN invariant 1): sessions driven through the real apps (signed cookies,
+// Tokens never at rest (invariant 1, docs/ARCHITECTURE.md): sessions driven through the real apps (signed cookies,
 // event log on), then every cache value, queued job, Datastore entity and log line of the test is
 // searched for every token and cookie value the web app ever handed out or was handed.
 import { newToken } from '@gaesession/core';

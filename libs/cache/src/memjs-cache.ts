@@ -1,4 +1,4 @@
-import { ConfigurationError, SessionTooLargeError } from '@gaesession/core';
+import { ConfigurationError, SessionTooLargeError, withDefaults } from '@gaesession/core';
 import memjs, { type Client, type Response } from 'memjs';
 import type { CacheItem, CasOutcome, CasToken, SessionCache } from './cache.js';
 import { CacheKeyError, CacheUnavailableError } from './errors.js';
@@ -71,6 +71,22 @@ export interface MemjsCacheOptions {
 /** The memjs connection settings of a client this class creates. */
 type OwnClientOptions = Pick<MemjsCacheOptions, 'servers' | 'timeoutSeconds' | 'connectTimeoutSeconds' | 'keepAlive'>;
 
+/** The defaults of {@link MemjsCacheOptions}. */
+export const MEMJS_CACHE_DEFAULTS = {
+  keyPrefix: 'gs:',
+  retries: 2,
+  retryDelaySeconds: 0.05,
+  maxValueBytes: DEFAULT_MAX_VALUE_BYTES,
+} as const satisfies Partial<MemjsCacheOptions>;
+
+/** The defaults of a client this class creates (refused together with `client`). */
+const OWN_CLIENT_DEFAULTS = {
+  servers: '127.0.0.1:11211',
+  timeoutSeconds: 0.5,
+  connectTimeoutSeconds: 0.3,
+  keepAlive: true,
+} as const satisfies OwnClientOptions;
+
 const DEADLINE_MARGIN_MS = 250;
 const silent = { log: () => undefined };
 
@@ -80,11 +96,11 @@ export class MemjsCache implements SessionCache {
   private readonly keyPrefix: string;
   private readonly maxValueBytes: number;
 
-  constructor(options: MemjsCacheOptions = {}) {
-    const { client, keyPrefix = 'gs:', retries = 2, retryDelaySeconds = 0.05 } = options;
-    const { maxValueBytes = DEFAULT_MAX_VALUE_BYTES } = options;
-    checkOptions(options, keyPrefix, retries, retryDelaySeconds, maxValueBytes);
-    const memjsClient = client ?? createClient(options);
+  constructor(cacheOptions: MemjsCacheOptions = {}) {
+    const options = withDefaults(MEMJS_CACHE_DEFAULTS, cacheOptions);
+    const { client, keyPrefix, retries, retryDelaySeconds, maxValueBytes } = options;
+    checkOptions(cacheOptions, keyPrefix, retries, retryDelaySeconds, maxValueBytes);
+    const memjsClient = client ?? createClient(withDefaults(OWN_CLIENT_DEFAULTS, cacheOptions));
     this.keyPrefix = keyPrefix;
     this.maxValueBytes = maxValueBytes;
     const policy = { retries, retryDelayMs: retryDelaySeconds * 1000, deadlineMs: attemptDeadlineMs(memjsClient) };
@@ -187,11 +203,11 @@ function unexpected(op: string, response: Response): CacheUnavailableError {
 }
 
 function createClient({
-  servers = '127.0.0.1:11211',
-  timeoutSeconds = 0.5,
-  connectTimeoutSeconds = 0.3,
-  keepAlive = true,
-}: OwnClientOptions): Client {
+  servers,
+  timeoutSeconds,
+  connectTimeoutSeconds,
+  keepAlive,
+}: Required<OwnClientOptions>): Client {
   return memjs.Client.create(servers, {
     timeout: timeoutSeconds,
     conntimeout: connectTimeoutSeconds,

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Client, Response } from 'memjs';
 import { CacheUnavailableError } from './errors.js';
 import { encodeRequest, type Request } from './protocol.js';
@@ -122,8 +123,4 @@ export function wasNeverSent(error: unknown): boolean {
 
 function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

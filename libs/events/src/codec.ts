@@ -25,10 +25,13 @@ const GZIP_MAGIC = 0x1f;
 export const MAX_INFLATED_BYTES = 32 * 1024 * 1024;
 const STRING_GZIP_PREFIX = 'gz:';
 
+/** Payloads above this many bytes are gzipped, by default. */
+export const DEFAULT_COMPRESS_ABOVE = 4096;
+
 /** Encodes a batch of events: a JSON array, gzipped when large. */
 export function encodeEvents(events: readonly SessionEvent[], options: EncodeOptions = {}): Buffer {
   const json = Buffer.from(JSON.stringify(events));
-  const encoded = json.length > (options.compressAbove ?? 4096) ? gzipSync(json, { level: 6 }) : json;
+  const encoded = json.length > (options.compressAbove ?? DEFAULT_COMPRESS_ABOVE) ? gzipSync(json, { level: 6 }) : json;
   if (options.maxBytes !== undefined && encoded.length > options.maxBytes) {
     throw new EventTooLargeError(encoded.length, options.maxBytes);
   }

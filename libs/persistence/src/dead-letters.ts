@@ -1,6 +1,6 @@
 import type { Datastore, Key } from '@google-cloud/datastore';
 import { decodeBatch, InvalidEventError, parseEvent, type SessionEvent } from '@gaesession/events';
-import { isSessionError } from '@gaesession/core';
+import { isSessionError, withDefaults } from '@gaesession/core';
 import {
   DEAD_LETTER_UNINDEXED,
   deadLetterId,
@@ -49,8 +49,11 @@ export interface ReplayResult {
   readonly events: number;
 }
 
+/** The defaults of {@link DeadLetterStoreOptions}. */
+export const DEAD_LETTER_STORE_DEFAULTS = { kind: DEFAULT_DEAD_LETTER_KIND, now: Date.now } as const;
+
 /**
- * Events the worker could not apply (DESIGN invariant 5), one entity per distinct payload: the
+ * Events the worker could not apply (invariant 5, docs/ARCHITECTURE.md), one entity per distinct payload: the
  * same bad payload recorded twice is one letter, its attempts and latest failure updated.
  */
 export class DeadLetterStore {
@@ -60,12 +63,13 @@ export class DeadLetterStore {
   readonly #retry: ResolvedRetry;
   readonly #now: () => number;
 
-  constructor(options: DeadLetterStoreOptions) {
+  constructor(storeOptions: DeadLetterStoreOptions) {
+    const options = withDefaults(DEAD_LETTER_STORE_DEFAULTS, storeOptions);
     this.#datastore = options.datastore;
     this.#namespace = options.namespace;
-    this.#kind = options.kind ?? DEFAULT_DEAD_LETTER_KIND;
+    this.#kind = options.kind;
     this.#retry = resolveRetry(options.retry);
-    this.#now = options.now ?? Date.now;
+    this.#now = options.now;
   }
 
   /** Records a failure; returns the letter's id (SHA-256 of the payload, base64url). */

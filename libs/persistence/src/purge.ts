@@ -1,4 +1,5 @@
 import { PropertyFilter, type Datastore, type Key, type Query } from '@google-cloud/datastore';
+import { withDefaults } from '@gaesession/core';
 import { keyOfEntity, kindQuery } from './keys.js';
 import { DEFAULT_SESSION_KIND } from './model.js';
 import { TaskPool } from './pool.js';
@@ -102,17 +103,28 @@ export function purgeExpired(options: PurgeOptions): Promise<PurgeResult> {
   return started;
 }
 
-async function runPurge(options: PurgeOptions, kinds: readonly string[]): Promise<PurgeResult> {
-  const now = options.now ?? Date.now;
+/** The defaults of {@link PurgeOptions}. */
+export const PURGE_DEFAULTS = {
+  kind: DEFAULT_SESSION_KIND,
+  budgetMs: DEFAULT_PURGE_BUDGET_MS,
+  batchSize: 500,
+  concurrency: 4,
+  graceMs: 0,
+  now: Date.now,
+} as const satisfies Partial<PurgeOptions>;
+
+async function runPurge(purgeOptions: PurgeOptions, kinds: readonly string[]): Promise<PurgeResult> {
+  const options = withDefaults(PURGE_DEFAULTS, purgeOptions);
+  const now = options.now;
   const retry = resolveRetry(options.retry);
-  const batchSize = Math.min(500, Math.max(1, options.batchSize ?? 500));
+  const batchSize = Math.min(500, Math.max(1, options.batchSize));
   const started = now();
-  const deadline = started + (options.budgetMs ?? DEFAULT_PURGE_BUDGET_MS);
+  const deadline = started + options.budgetMs;
   let position: PurgePosition | undefined =
     options.cursor === undefined
-      ? { cutoff: started - (options.graceMs ?? 0), kind: kinds[0] ?? DEFAULT_SESSION_KIND, cursor: undefined }
+      ? { cutoff: started - options.graceMs, kind: kinds[0] ?? options.kind, cursor: undefined }
       : decodePurgeCursor(options.cursor, kinds);
-  const deletes = new TaskPool(options.concurrency ?? 4);
+  const deletes = new TaskPool(options.concurrency);
   const remove = (keys: Key[]) => (): Promise<number> =>
     withRetry('purge delete', retry, () => options.datastore.delete(keys, callOptions(retry))).then(() => keys.length);
   let pages = 0;

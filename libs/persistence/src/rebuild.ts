@@ -20,6 +20,9 @@ export interface RebuildOptions {
   now?: () => number;
 }
 
+/** Log entities read and applied per page, by default. */
+export const DEFAULT_REBUILD_PAGE_SIZE = 500;
+
 export interface RebuildResult {
   /** Logged events read. */
   events: number;
@@ -39,7 +42,7 @@ export interface RebuildResult {
 export async function rebuildFromEventLog(options: RebuildOptions): Promise<RebuildResult> {
   const { datastore, namespace } = options;
   const logKind = options.eventLogKind ?? DEFAULT_EVENT_LOG_KIND;
-  const pageSize = Math.max(1, options.pageSize ?? 500);
+  const pageSize = Math.max(1, options.pageSize ?? DEFAULT_REBUILD_PAGE_SIZE);
   const retry = resolveRetry(options.retry);
   const repository = new DatastoreRepository({
     datastore,

@@ -1,6 +1,6 @@
 import type { Datastore, Key, Transaction } from '@google-cloud/datastore';
 import { DESTROYED_VERSION, destroyedEvent, eventFromWrite, type SessionEvent } from '@gaesession/events';
-import type { SessionRecord, SessionWrite, WriteResult } from '@gaesession/core';
+import { withDefaults, type SessionRecord, type SessionWrite, type WriteResult } from '@gaesession/core';
 import { datastoreKey, entityKeyOf, foundEntities, foundEntity, keyId } from './keys.js';
 import {
   DEFAULT_EVENT_LOG_KIND,
@@ -93,11 +93,19 @@ export interface DatastoreRepositoryOptions {
   now?: () => number;
 }
 
+/** The defaults of {@link DatastoreRepositoryOptions}. */
+export const REPOSITORY_DEFAULTS = {
+  kind: DEFAULT_SESSION_KIND,
+  maxMutationsPerCommit: 500,
+  maxCommitBytes: 9 * 1024 * 1024,
+  now: Date.now,
+} as const satisfies Partial<DatastoreRepositoryOptions>;
+
 /**
  * {@link SessionRepository} on Firestore in Datastore mode. `apply` folds a batch per key, reads
  * every stored entity of a commit in one lookup inside a transaction, and writes only keys whose
  * folded state is newer, so retries, duplicates, out-of-order delivery and concurrent workers all
- * converge to the newest state (DESIGN invariant 4).
+ * converge to the newest state (invariant 4, docs/ARCHITECTURE.md).
  */
 export class DatastoreRepository implements SessionRepository {
   readonly #datastore: Datastore;
@@ -109,10 +117,11 @@ export class DatastoreRepository implements SessionRepository {
   readonly #maxBytes: number;
   readonly #now: () => number;
 
-  constructor(options: DatastoreRepositoryOptions) {
+  constructor(repositoryOptions: DatastoreRepositoryOptions) {
+    const options = withDefaults(REPOSITORY_DEFAULTS, repositoryOptions);
     this.#datastore = options.datastore;
     this.#namespace = options.namespace;
-    this.#kind = options.kind ?? DEFAULT_SESSION_KIND;
+    this.#kind = options.kind;
     this.#log =
       options.eventLog === undefined
         ? undefined
@@ -121,9 +130,9 @@ export class DatastoreRepository implements SessionRepository {
             retentionMs: options.eventLog.retentionMs ?? DEFAULT_EVENT_LOG_RETENTION_MS,
           };
     this.#retry = resolveRetry(options.retry);
-    this.#maxItems = Math.min(500, Math.max(1, options.maxMutationsPerCommit ?? 500));
-    this.#maxBytes = options.maxCommitBytes ?? 9 * 1024 * 1024;
-    this.#now = options.now ?? Date.now;
+    this.#maxItems = Math.min(500, Math.max(1, options.maxMutationsPerCommit));
+    this.#maxBytes = options.maxCommitBytes;
+    this.#now = options.now;
   }
 
   async load(key: string): Promise<SessionRecord | undefined> {

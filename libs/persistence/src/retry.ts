@@ -1,3 +1,5 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { withDefaults } from '@gaesession/core';
 import { DatastoreUnavailableError } from './errors.js';
 
 /** Bounded retries with jittered exponential backoff, for every Datastore call of this package. */
@@ -12,15 +14,14 @@ export interface RetryOptions {
   callTimeoutMs?: number;
 }
 
-export type ResolvedRetry = Required<RetryOptions>;
+export type ResolvedRetry = Readonly<Required<RetryOptions>>;
+
+/** The defaults of {@link RetryOptions}. */
+export const RETRY_DEFAULTS: ResolvedRetry = { attempts: 6, baseDelayMs: 50, maxDelayMs: 2000, callTimeoutMs: 10_000 };
 
 export function resolveRetry(options: RetryOptions = {}): ResolvedRetry {
-  return {
-    attempts: Math.max(1, options.attempts ?? 6),
-    baseDelayMs: options.baseDelayMs ?? 50,
-    maxDelayMs: options.maxDelayMs ?? 2000,
-    callTimeoutMs: options.callTimeoutMs ?? 10_000,
-  };
+  const resolved = withDefaults(RETRY_DEFAULTS, options);
+  return { ...resolved, attempts: Math.max(1, resolved.attempts) };
 }
 
 /** The gax call options that bound one Datastore call (a subset of gax's `CallOptions`). */
@@ -78,8 +79,4 @@ export async function withRetry<T>(operation: string, retry: ResolvedRetry, fn: 
       await sleep(backoffMs(attempt, retry));
     }
   }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

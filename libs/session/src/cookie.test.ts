@@ -87,6 +87,13 @@ describe('CookieManager options', () => {
     for (const options of bad)
       expect(() => new CookieManager(options), JSON.stringify(options)).toThrow(ConfigurationError);
   });
+
+  it('names an unset secret (a missing environment variable in JavaScript) instead of failing with a TypeError', () => {
+    const unset = [process.env.GAESESSION_SURELY_UNSET_SECRET] as unknown as string[];
+    expect(() => new CookieManager({ secrets: unset })).toThrow(
+      new ConfigurationError('cookie secret 1: expected a string of at least 16 characters, got undefined'),
+    );
+  });
 });
 
 describe('CookieManager.read', () => {

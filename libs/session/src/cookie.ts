@@ -103,8 +103,12 @@ export class CookieManager {
     if (secure) parts.push('Secure');
     parts.push(`SameSite=${sameSite}`);
     this.#attributes = parts.join('; ');
-    this.#secrets = options.secrets.map((secret) => {
-      if (secret.length < 16) throw new ConfigurationError('cookie secrets must be at least 16 characters');
+    this.#secrets = options.secrets.map((secret: unknown, index) => {
+      // From JavaScript, an unset variable arrives as undefined: say so instead of a TypeError.
+      if (typeof secret !== 'string' || secret.length < 16) {
+        const got = typeof secret === 'string' ? `${secret.length} characters` : String(secret);
+        throw new ConfigurationError(`cookie secret ${index + 1}: expected a string of at least 16 characters, got ${got}`);
+      }
       return Buffer.from(secret);
     });
   }
