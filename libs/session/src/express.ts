@@ -19,7 +19,8 @@ type Next = (error?: unknown) => void;
  * `req.session`, `req.createSession()` and `req.saveSession()`.
  *
  * @example
- * app.use(sessionMiddleware({ store, cookie: { secrets: [process.env.COOKIE_SECRET!] } }));
+ * app.use(sessionMiddleware(createSessions().sessions)); // @gaesession/config: from the environment
+ * app.use(sessionMiddleware({ store, cookie: { secrets: ['at-least-16-characters'] } })); // or by hand
  * app.post('/login', (req, res) => { req.createSession({ constants: { user: req.body.user } }); res.end(); });
  */
 export function sessionMiddleware(
