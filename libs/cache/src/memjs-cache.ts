@@ -1,6 +1,6 @@
 import { ConfigurationError, SessionTooLargeError, withDefaults } from '@gaesession/core';
 import memjs, { type Client, type Response } from 'memjs';
-import type { CacheItem, CasOutcome, CasToken, SessionCache } from './cache.js';
+import type { CasOutcome, CasToken } from './cache.js';
 import { CacheKeyError, CacheUnavailableError } from './errors.js';
 import {
   checkValueSize,
@@ -90,8 +90,17 @@ const OWN_CLIENT_DEFAULTS = {
 const DEADLINE_MARGIN_MS = 250;
 const silent = { log: () => undefined };
 
-/** {@link SessionCache} on memcached through memjs, with compare-and-set over the binary protocol. */
-export class MemjsCache implements SessionCache {
+/** A cached value together with the token that identifies this exact version of it. */
+export interface CacheItem {
+  readonly value: Buffer;
+  readonly cas: CasToken;
+}
+
+/**
+ * A memcached client of bytes through memjs, with compare-and-set over the binary protocol (memjs
+ * has none): get, add, cas, set, delete. {@link MemcachedSessionCache} stores sessions with it.
+ */
+export class MemjsCache {
   private readonly transport: Transport;
   private readonly keyPrefix: string;
   private readonly maxValueBytes: number;

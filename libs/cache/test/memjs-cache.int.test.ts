@@ -2,7 +2,6 @@ import { isSessionError } from '@gaesession/core';
 import { services, uniqueName } from '@gaesession/testkit';
 import memjs from 'memjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SessionCache } from '../src/cache.js';
 import { DEFAULT_MAX_VALUE_BYTES, MAX_KEY_BYTES } from '../src/limits.js';
 import { MemjsCache } from '../src/memjs-cache.js';
 
@@ -163,7 +162,7 @@ describe('MemjsCache compare-and-set under contention', () => {
   }
 
   /** Read, add one, compare-and-set; on conflict read again. Returns how many conflicts it met. */
-  async function increment(cache: SessionCache, key: string): Promise<number> {
+  async function increment(cache: MemjsCache, key: string): Promise<number> {
     for (let conflicts = 0; ; conflicts++) {
       const item = await cache.get(key);
       if (item === undefined) {

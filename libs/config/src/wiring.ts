@@ -1,6 +1,6 @@
 import { credentials } from '@grpc/grpc-js';
 import type { Datastore } from '@google-cloud/datastore';
-import { MemjsCache } from '@gaesession/cache';
+import { MemcachedSessionCache } from '@gaesession/cache';
 import { SECRET_HEADER } from '@gaesession/events';
 import { createDatastoreClient, DatastoreRepository } from '@gaesession/persistence';
 import { BullMQPublisher, CloudTasksPublisher, GroupingPublisher, type EventPublisher } from '@gaesession/queue';
@@ -30,8 +30,8 @@ export function createRepository(config: Config, datastore: Datastore): Datastor
 }
 
 /** The session cache: memcached at MEMCACHED_SERVERS. */
-export function createCache(config: Config): MemjsCache {
-  return new MemjsCache({ servers: config.memcached.servers, keyPrefix: config.memcached.keyPrefix });
+export function createCache(config: Config): MemcachedSessionCache {
+  return new MemcachedSessionCache({ servers: config.memcached.servers, keyPrefix: config.memcached.keyPrefix });
 }
 
 /** The event publisher the configuration names (BullMQ locally, Cloud Tasks on App Engine). */

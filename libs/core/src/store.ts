@@ -15,8 +15,15 @@ export interface SessionWrite {
   readonly ops: readonly Op[];
 }
 
-/** A write either lands, or loses to a newer version, which comes back so the caller can re-apply. */
-export type WriteResult = { readonly ok: true } | { readonly ok: false; readonly current: SessionRecord | undefined };
+/**
+ * A write either lands, or loses to a newer version, which comes back so the caller can re-apply.
+ * A store that applies an update's operations itself, on top of whatever version it holds (no
+ * conflict possible), answers the record it wrote as `record`; otherwise the record written is
+ * the write's own.
+ */
+export type WriteResult =
+  | { readonly ok: true; readonly record?: SessionRecord }
+  | { readonly ok: false; readonly current: SessionRecord | undefined };
 
 /**
  * Where sessions live. Implementations: {@link MemoryStore} for tests, and the write-behind store

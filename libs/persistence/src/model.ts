@@ -112,34 +112,23 @@ const BOOLEAN = 1;
  * Size of the live `Session` entity with key name `key` and snapshot JSON `data`, by Datastore's
  * storage-size rules: key (namespace, kind, name, 16) + each property (name + value) + 32.
  */
-function entitySize(key: string, data: string | number, place: EntityPlace): number {
+function entitySize(key: string, data: string, place: EntityPlace): number {
   const keySize =
     (place.namespace ? stringSize(place.namespace) : 0) +
     stringSize(place.kind ?? DEFAULT_SESSION_KIND) +
     stringSize(key) +
     16;
   const numbers = ['version', 'expiresAt', 'updatedAt'].reduce((sum, name) => sum + stringSize(name) + NUMBER, 0);
-  const dataSize = typeof data === 'number' ? data + 1 : stringSize(data);
-  const properties = numbers + stringSize('tombstone') + BOOLEAN + stringSize('data') + dataSize;
+  const properties = numbers + stringSize('tombstone') + BOOLEAN + stringSize('data') + stringSize(data);
   return keySize + properties + 32;
 }
 
 /**
  * Throws {@link SessionTooLargeError} when `record` would not fit in one Datastore entity (1 MiB,
  * and its snapshot in one unindexed property). Stores call it before they acknowledge a write, so
- * an oversized session fails at save time instead of in the worker. `jsonBytes`, the UTF-8 size of
- * `JSON.stringify(record)` when the caller has it, spares a serialization for most sessions.
+ * an oversized session fails at save time instead of in the worker.
  */
-export function assertFitsEntity(record: SessionRecord, place: EntityPlace = {}, jsonBytes?: number): void {
-  // The record's JSON holds everything the snapshot's does, and more: when even it fits, the
-  // snapshot does, and the exact (second) serialization is skipped.
-  if (
-    jsonBytes !== undefined &&
-    jsonBytes < MAX_UNINDEXED_VALUE_BYTES &&
-    entitySize(record.key, jsonBytes, place) <= MAX_ENTITY_BYTES
-  ) {
-    return;
-  }
+export function assertFitsEntity(record: SessionRecord, place: EntityPlace = {}): void {
   const data = snapshotData(record);
   const dataSize = stringSize(data);
   if (dataSize > MAX_UNINDEXED_VALUE_BYTES) {

@@ -155,7 +155,7 @@ async function update(
       attrs: applyOps(current.attrs, ops),
     };
     const result = await store.write({ kind: 'update', baseVersion: current.version, record, ops });
-    if (result.ok) return record;
+    if (result.ok) return result.record ?? record;
     current = result.current;
     // A little jitter keeps a crowd of writers from colliding in lockstep.
     if (attempt % 4 === 0) await sleep(Math.random() * attempt);

@@ -107,7 +107,9 @@ export class CookieManager {
       // From JavaScript, an unset variable arrives as undefined: say so instead of a TypeError.
       if (typeof secret !== 'string' || secret.length < 16) {
         const got = typeof secret === 'string' ? `${secret.length} characters` : String(secret);
-        throw new ConfigurationError(`cookie secret ${index + 1}: expected a string of at least 16 characters, got ${got}`);
+        throw new ConfigurationError(
+          `cookie secret ${index + 1}: expected a string of at least 16 characters, got ${got}`,
+        );
       }
       return Buffer.from(secret);
     });

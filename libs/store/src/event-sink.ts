@@ -36,12 +36,12 @@ export class EventSink {
   /**
    * Refuses, before anything is written, a change whose event the queue could not carry, when
    * oversized events are configured to fail rather than fall back to a synchronous write.
-   * `recordBytes` is the size of the record's JSON, which the event carries once.
    */
-  checkSize(write: SessionWrite, recordBytes: number): void {
+  checkSize(write: SessionWrite): void {
     const limit = this.#publisher?.maxEventBytes;
     if (this.#mode !== 'write-behind' || this.#oversizedFallback || limit === undefined) return;
-    const estimate = recordBytes + JSON.stringify(write.ops).length + EVENT_OVERHEAD_BYTES;
+    const estimate =
+      JSON.stringify(write.record.attrs).length + JSON.stringify(write.ops).length + EVENT_OVERHEAD_BYTES;
     // Cheap estimate first; only a session near the limit pays for a real (compressed) encode.
     if (estimate > limit / 2) encodeEvents([eventFromWrite(write)], { maxBytes: limit });
   }

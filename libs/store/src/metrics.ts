@@ -4,6 +4,7 @@ export type StoreCounter =
   | 'cache_miss'
   | 'read_through'
   | 'write_conflict'
+  | 'cache_update'
   | 'events_published'
   | 'created_durable'
   | 'degraded_create_queued'

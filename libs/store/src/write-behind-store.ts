@@ -1,9 +1,11 @@
-import type { CacheItem, SessionCache } from '@gaesession/cache';
+import type { AtomicOutcome, CachedEntry, SessionCache } from '@gaesession/cache';
 import {
   ConfigurationError,
   DEFAULT_TIMEOUT_MS,
+  InvalidOperationError,
   isExpired,
   isSessionError,
+  SessionTooLargeError,
   SessionUnavailableError,
   withDefaults,
   type SessionRecord,
@@ -12,15 +14,23 @@ import {
   type WriteResult,
 } from '@gaesession/core';
 import { eventFromWrite } from '@gaesession/events';
-import { assertFitsEntity, type SessionRepository } from '@gaesession/persistence';
+import { assertFitsEntity, MAX_ENTITY_BYTES, type SessionRepository } from '@gaesession/persistence';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { decodeEntry, encodeRecord, encodeTombstone, ttlSeconds } from './cache-entry.js';
 import { CasTokens } from './cas-tokens.js';
 import { EventSink } from './event-sink.js';
 import type { StoreMetrics } from './metrics.js';
 import { STORE_DEFAULTS, type DurabilityMode, type WriteBehindStoreOptions } from './options.js';
+import { ttlSeconds } from './ttl.js';
 
 const CONFLICT_NO_SESSION: WriteResult = { ok: false, current: undefined };
+const TOMBSTONE = { tombstone: true } as const;
+
+/**
+ * Largest session a cache applying updates itself may grow to, in bytes of JSON: the Datastore
+ * entity limit less room for its key and other properties (a cache's own item limit is checked by
+ * the cache). Sessions near it are checked exactly before anything is written.
+ */
+const MAX_SESSION_BYTES = MAX_ENTITY_BYTES - 16 * 1024;
 
 /**
  * The production session store. The request path touches only the cache and the queue: reads
@@ -37,6 +47,7 @@ export class WriteBehindStore implements SessionStore {
   readonly #cacheFallback: boolean;
   readonly #catchUpTimeoutMs: number;
   readonly #tokens = new CasTokens();
+  readonly #maxSessionBytes = MAX_SESSION_BYTES;
 
   constructor(storeOptions: WriteBehindStoreOptions) {
     const options = withDefaults(STORE_DEFAULTS, storeOptions);
@@ -54,14 +65,14 @@ export class WriteBehindStore implements SessionStore {
   }
 
   async load(key: string, minVersion = 0): Promise<SessionRecord | undefined> {
-    let item: CacheItem | undefined;
+    let item: CachedEntry | undefined;
     try {
       item = await this.#cache.get(key);
     } catch (error) {
       if (!this.#degradeOnCacheFailure(error)) throw error;
       return this.#durableRecord(key, minVersion);
     }
-    const entry = item === undefined ? undefined : decodeEntry(item.value);
+    const entry = item?.entry;
     if (entry !== undefined && 'tombstone' in entry) return undefined;
     if (item !== undefined && entry !== undefined && entry.record.version >= minVersion) {
       this.#metrics.increment('cache_hit');
@@ -77,12 +88,10 @@ export class WriteBehindStore implements SessionStore {
   }
 
   async write(write: SessionWrite): Promise<WriteResult> {
-    // The one serialization of the record: the cache's value, and the measure of its size.
-    const value = encodeRecord(write.record);
-    this.#checkSize(write, value.length);
+    this.#checkSize(write);
     let result: WriteResult;
     try {
-      result = await this.#casInCache(write, value);
+      result = (await this.#updateInCache(write)) ?? (await this.#casInCache(write));
     } catch (error) {
       if (!this.#degradeOnCacheFailure(error)) throw error;
       return this.#writeToRepository(write);
@@ -93,9 +102,40 @@ export class WriteBehindStore implements SessionStore {
     }
     // If this throws, the request fails: the change is not acknowledged. The cached version stays
     // (versions are never reused); a later write carries its state to Datastore, or it expires.
-    const event = eventFromWrite(write, this.#now());
+    const written = result.record === undefined ? write : { ...write, record: result.record };
+    const event = eventFromWrite(written, this.#now());
     await (write.baseVersion === 0 ? this.#events.persistCreation(event) : this.#events.persist(event));
     return result;
+  }
+
+  /**
+   * An update applied by the cache itself, when it can (Valkey): one round trip, no conflict, on
+   * top of whatever version it holds. Undefined when the store must compare-and-set instead: the
+   * cache cannot, has nothing cached, or holds a copy older than the request's base.
+   */
+  async #updateInCache(write: SessionWrite): Promise<WriteResult | undefined> {
+    if (this.#cache.update === undefined || write.kind !== 'update' || write.ops.length === 0) return undefined;
+    const { key } = write.record;
+    const outcome: AtomicOutcome = await this.#cache.update(key, {
+      ops: write.ops,
+      baseVersion: write.baseVersion,
+      now: write.record.accessed,
+      maxBytes: this.#maxSessionBytes,
+    });
+    switch (outcome.status) {
+      case 'updated':
+        this.#metrics.increment('cache_update');
+        return { ok: true, record: outcome.record };
+      case 'gone':
+        return CONFLICT_NO_SESSION;
+      case 'too-large':
+        throw new SessionTooLargeError(`session ${key}`, outcome.size, this.#maxSessionBytes);
+      case 'overflow':
+        throw new InvalidOperationError(`incrementing "${outcome.name}" overflows`);
+      case 'missing':
+      case 'stale':
+        return undefined;
+    }
   }
 
   async destroy(key: string, baseVersion?: number): Promise<WriteResult> {
@@ -124,7 +164,7 @@ export class WriteBehindStore implements SessionStore {
     now: number,
   ): Promise<{ ok: true; timeout: number | undefined } | { ok: false; current: SessionRecord | undefined }> {
     const item = await this.#cache.get(key);
-    const entry = item === undefined ? undefined : decodeEntry(item.value);
+    const entry = item?.entry;
     const current = entry !== undefined && 'record' in entry ? entry.record : undefined;
     if (baseVersion !== undefined && current !== undefined && current.version !== baseVersion) {
       return { ok: false, current };
@@ -134,24 +174,25 @@ export class WriteBehindStore implements SessionStore {
     // tombstone, written next, is the one that lasts.
     const ttl = ttlSeconds(now + (timeout ?? DEFAULT_TIMEOUT_MS), now);
     if (item !== undefined && baseVersion !== undefined && current !== undefined) {
-      const status = await this.#cache.cas(key, encodeTombstone(), ttl, item.cas);
+      const status = await this.#cache.cas(key, TOMBSTONE, ttl, item.cas);
       if (status !== 'stored') return { ok: false, current: await this.load(key) };
     } else {
-      await this.#cache.set(key, encodeTombstone(), ttl);
+      await this.#cache.set(key, TOMBSTONE, ttl);
     }
     return { ok: true, timeout };
   }
 
   /** Compare-and-set in the cache. A miss reads the base through from Datastore first. */
-  async #casInCache(write: SessionWrite, value: Buffer): Promise<WriteResult> {
+  async #casInCache(write: SessionWrite): Promise<WriteResult> {
     const { key } = write.record;
+    const value = { record: write.record };
     const ttl = ttlSeconds(write.record.accessed + write.record.timeout, this.#now());
     // The common case: this request read the item at its base version a moment ago.
     const known = this.#tokens.take(key, write.baseVersion);
     if (known !== undefined && (await this.#cache.cas(key, value, ttl, known)) === 'stored') return { ok: true };
     for (;;) {
       const item = await this.#cache.get(key);
-      const entry = item === undefined ? undefined : decodeEntry(item.value);
+      const entry = item?.entry;
       if (entry !== undefined && 'tombstone' in entry) return CONFLICT_NO_SESSION;
       let current = entry?.record;
       // The cache lost the base (its events may still be queued: wait until Datastore has it), or
@@ -180,8 +221,8 @@ export class WriteBehindStore implements SessionStore {
   }
 
   /** Caches a record read from Datastore without overwriting anything newer. */
-  async #populate(record: SessionRecord, stale: CacheItem | undefined): Promise<void> {
-    const value = encodeRecord(record);
+  async #populate(record: SessionRecord, stale: CachedEntry | undefined): Promise<void> {
+    const value = { record };
     const ttl = ttlSeconds(record.accessed + record.timeout, this.#now());
     // add, not set: a newer write may have been cached while we read Datastore; a stale copy is
     // replaced only if nobody changed it since we read it.
@@ -218,9 +259,9 @@ export class WriteBehindStore implements SessionStore {
     return isExpired(record, this.#now()) ? undefined : record;
   }
 
-  #checkSize(write: SessionWrite, recordBytes: number): void {
-    if (this.#repository !== undefined) assertFitsEntity(write.record, {}, recordBytes);
-    this.#events.checkSize(write, recordBytes);
+  #checkSize(write: SessionWrite): void {
+    if (this.#repository !== undefined) assertFitsEntity(write.record);
+    this.#events.checkSize(write);
   }
 
   #degradeOnCacheFailure(error: unknown): boolean {

@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { MemjsCache } from '@gaesession/cache';
+import { MemcachedSessionCache } from '@gaesession/cache';
 import { DatastoreRepository } from '@gaesession/persistence';
 import { Cleanup, closeDatastore, datastoreClient, startPrivateRedis, type PrivateServer } from '@gaesession/testkit';
 import { eventFromWrite } from '@gaesession/events';
-import { newToken, type SessionRecord } from '@gaesession/core';
+import { newToken } from '@gaesession/core';
 import { Client, login, startHarness, type Harness } from './store.fixture.js';
 
 const cleanup = new Cleanup();
@@ -16,8 +16,9 @@ const harness = cleanup.tracking(startHarness);
  * cache loss.
  */
 async function persistCreation(h: Harness, key: string): Promise<void> {
-  const cached = await h.cache.get(key);
-  const record = JSON.parse(cached!.value.toString()) as SessionRecord;
+  const entry = (await h.cache.get(key))?.entry;
+  if (entry === undefined || !('record' in entry)) throw new Error(`no cached record for ${key}`);
+  const { record } = entry;
   await h.repository.apply([eventFromWrite({ kind: 'create', baseVersion: 0, record, ops: [] })]);
 }
 
@@ -100,10 +101,9 @@ describe('after a cache loss, reads never go back to older state', () => {
     const old = await h.cache.get(key);
     await client.call('/set/a?v=2');
     await h.drain();
-    await h.cache.set(key, old!.value, 60); // the cache went back in time (a partition healed, say)
+    await h.cache.set(key, old!.entry!, 60); // the cache went back in time (a partition healed, say)
     expect((await client.call('/get', 'GET')).body).toMatchObject({ version: 3, attrs: { a: 2 } });
-    const cached = JSON.parse((await h.cache.get(key))!.value.toString()) as { version: number };
-    expect(cached.version).toBe(3);
+    expect((await h.cache.get(key))?.entry).toMatchObject({ record: { version: 3 } });
   });
 
   it('a write after a cache loss builds on the newest version, not on what Datastore had', async () => {
@@ -152,7 +152,7 @@ describe('degraded paths', () => {
   });
 
   it('with the cache unreachable, reads and writes go to Datastore directly', async () => {
-    const dead = cleanup.track(new MemjsCache({ servers: '127.0.0.1:1', keyPrefix: 'x:' }));
+    const dead = cleanup.track(new MemcachedSessionCache({ servers: '127.0.0.1:1', keyPrefix: 'x:' }));
     const h = await harness({ label: 'nocache', store: { cache: dead } });
     const { client, key } = await login(h);
     expect(client.cookie).toBeDefined();

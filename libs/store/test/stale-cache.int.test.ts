@@ -2,7 +2,7 @@
 // to Datastore directly meanwhile (onCacheFailure: 'datastore'). A write whose base came from
 // Datastore must not take the stale cached copy for the current state.
 import { afterEach, describe, expect, it } from 'vitest';
-import { MemjsCache } from '@gaesession/cache';
+import { MemcachedSessionCache } from '@gaesession/cache';
 import { eventFromWrite } from '@gaesession/events';
 import { commitSession, Session } from '@gaesession/session';
 import { newToken, sessionKey, type SessionRecord } from '@gaesession/core';
@@ -17,7 +17,7 @@ const harness = cleanup.tracking(startHarness);
 /** The same store, but its memcached does not answer: every request degrades to Datastore. */
 async function degradedStore(h: Harness): Promise<WriteBehindStore> {
   const cache = cleanup.track(
-    new MemjsCache({ servers: `127.0.0.1:${await freePort()}`, keyPrefix: h.keyPrefix, retries: 0 }),
+    new MemcachedSessionCache({ servers: `127.0.0.1:${await freePort()}`, keyPrefix: h.keyPrefix, retries: 0 }),
   );
   return new WriteBehindStore({ cache, repository: h.repository, publisher: h.publisher });
 }

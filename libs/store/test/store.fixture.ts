@@ -2,7 +2,7 @@
 // Datastore emulator, a minimal worker loop, and an HTTP server that drives the session layer.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { MemjsCache } from '@gaesession/cache';
+import { MemcachedSessionCache } from '@gaesession/cache';
 import { decodeEvents } from '@gaesession/events';
 import { DatastoreRepository } from '@gaesession/persistence';
 import { BullMQPublisher, consumeEvents, type Consumer, type EventPublisher } from '@gaesession/queue';
@@ -14,7 +14,7 @@ import type { WriteBehindStoreOptions } from '../src/options.js';
 import { WriteBehindStore } from '../src/write-behind-store.js';
 
 export interface Harness {
-  readonly cache: MemjsCache;
+  readonly cache: MemcachedSessionCache;
   readonly keyPrefix: string;
   readonly db: TestDatastore;
   readonly repository: DatastoreRepository;
@@ -39,7 +39,7 @@ export interface HarnessOptions {
 
 export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const keyPrefix = `${uniqueName(options.label)}:`;
-  const cache = new MemjsCache({ servers: services.memcached, keyPrefix });
+  const cache = new MemcachedSessionCache({ servers: services.memcached, keyPrefix });
   const db = testDatastore(options.label);
   const repository = new DatastoreRepository({ datastore: db.datastore, namespace: db.namespace });
   const queueName = uniqueName(options.label);
