@@ -87,6 +87,24 @@ export const redis: ServiceDefinition = {
   },
 };
 
+/**
+ * The Valkey-protocol session cache (`CACHE_BACKEND=valkey`): a redis-server of its own, apart
+ * from the queue's Redis, so flushing or restarting the cache never touches the queue. Debian
+ * packages no Valkey; Redis 7 speaks the same protocol.
+ */
+export const valkey: ServiceDefinition = {
+  name: 'valkey',
+  host: '127.0.0.1',
+  port: 6380,
+  env: { CACHE_URL: 'redis://127.0.0.1:6380' },
+  startTimeoutMs: 10_000,
+  isUp: async () => (await ask('127.0.0.1', 6380, 'PING\r\n'))?.startsWith('+PONG') === true,
+  prepare(log) {
+    const command = ensureDebianPackage('redis-server', 'redis-server', log);
+    return { command, args: ['--bind', '127.0.0.1', '--port', '6380', '--save', '', '--appendonly', 'no'] };
+  },
+};
+
 export const datastore: ServiceDefinition = {
   name: 'datastore',
   host: '127.0.0.1',
@@ -144,8 +162,8 @@ export const cloudTasks: ServiceDefinition = {
   },
 };
 
-/** The services every run needs; the Cloud Tasks emulator is added with `--queue cloud-tasks`. */
-export const SERVICES: readonly ServiceDefinition[] = [memcached, redis, datastore];
+/** The services every run needs (both caches); the Cloud Tasks emulator is added with `--queue cloud-tasks`. */
+export const SERVICES: readonly ServiceDefinition[] = [memcached, redis, valkey, datastore];
 
 export function servicesFor(queue: 'bullmq' | 'cloud-tasks'): readonly ServiceDefinition[] {
   return queue === 'cloud-tasks' ? [...SERVICES, cloudTasks] : SERVICES;

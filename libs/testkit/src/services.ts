@@ -6,6 +6,8 @@ import { randomBytes } from 'node:crypto';
  */
 export const services = {
   memcached: process.env.MEMCACHED_SERVERS ?? '127.0.0.1:11211',
+  /** The Valkey-protocol cache (a redis-server apart from the queue's). */
+  valkey: process.env.CACHE_URL ?? 'redis://127.0.0.1:6380',
   redis: {
     host: process.env.REDIS_HOST ?? '127.0.0.1',
     port: Number(process.env.REDIS_PORT ?? 6379),
