@@ -2,7 +2,13 @@ export { createWorkerApp, type WorkerAppDependencies } from './app.js';
 export { authorize, requirePlatform, type AuthDecision, type AuthPolicy, type PlatformCaller } from './auth.js';
 export { PURGE_JOB_NAME, startLocalQueue, type LocalQueueOptions } from './bullmq.js';
 export { DeliveryFailedError, ForbiddenError, TaskTooLargeError, WorkerStoppingError } from './errors.js';
-export { GroupCommitter, type CommitObserver, type CommitStats, type GroupCommitterOptions } from './group-commit.js';
+export {
+  GROUP_COMMIT_DEFAULTS,
+  GroupCommitter,
+  type CommitObserver,
+  type CommitStats,
+  type GroupCommitterOptions,
+} from './group-commit.js';
 export { WorkerMetrics, type WorkerMetricsOptions } from './metrics.js';
 export {
   payloadText,

@@ -94,7 +94,8 @@ export const VARIABLES = {
   TASK_RETRY_LIMIT: integer(
     {
       name: 'TASK_RETRY_LIMIT',
-      description: 'Attempts after which an event goes to the dead letters (match queue.yaml task_retry_limit).',
+      description:
+        "Retries of an event before it goes to the dead letters (deliveries = this + 1); equal to queue.yaml's task_retry_limit.",
     },
     20,
     1,

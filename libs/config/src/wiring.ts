@@ -2,7 +2,7 @@ import { credentials } from '@grpc/grpc-js';
 import type { Datastore } from '@google-cloud/datastore';
 import { MemcachedSessionCache } from '@gaesession/cache';
 import { SECRET_HEADER } from '@gaesession/events';
-import { createDatastoreClient, DatastoreRepository } from '@gaesession/persistence';
+import { closeDatastore, createDatastoreClient, DatastoreRepository } from '@gaesession/persistence';
 import { BullMQPublisher, CloudTasksPublisher, GroupingPublisher, type EventPublisher } from '@gaesession/queue';
 import { SessionManager, type SessionManagerOptions } from '@gaesession/session';
 import { CounterMetrics, WriteBehindStore, type WriteBehindStoreOptions } from '@gaesession/store';
@@ -70,7 +70,7 @@ export interface ConfiguredStore {
   /** Datastore access (undefined in cache-only mode), e.g. for a "durable yet?" check. */
   readonly repository: DatastoreRepository | undefined;
   readonly metrics: CounterMetrics;
-  /** Closes the cache and queue connections. */
+  /** Closes the cache, queue and Datastore connections. */
   close(): Promise<void>;
 }
 
@@ -97,7 +97,8 @@ export function createSessionStore(options: SessionStoreFromConfigOptions = {}):
   const { config = loadConfig(), groupEnqueue = true, ...storeOptions } = options;
   const mode = storeOptions.mode ?? config.session.mode;
   const cache = createCache(config);
-  const repository = mode === 'cache-only' ? undefined : createRepository(config, createDatastore(config));
+  const datastore = mode === 'cache-only' ? undefined : createDatastore(config);
+  const repository = datastore === undefined ? undefined : createRepository(config, datastore);
   const publisher =
     mode !== 'write-behind'
       ? undefined
@@ -120,6 +121,7 @@ export function createSessionStore(options: SessionStoreFromConfigOptions = {}):
     close: async () => {
       await publisher?.close();
       await cache.close();
+      if (datastore !== undefined) await closeDatastore(datastore);
     },
   };
 }

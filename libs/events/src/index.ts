@@ -16,7 +16,7 @@ export {
   toTransportString,
 } from './codec.js';
 export type { EncodeOptions } from './codec.js';
-export { EventTooLargeError, InvalidEventError } from './errors.js';
+export { EventTooLargeError, InvalidEventError, type EventErrorCode } from './errors.js';
 export {
   DESTROYED_VERSION,
   destroyedEvent,

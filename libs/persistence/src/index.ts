@@ -1,13 +1,20 @@
 export { closeDatastore, createDatastoreClient, type DatastoreClientOptions } from './client.js';
 export { DEAD_LETTER_UNINDEXED, deadLetterId, type DeadLetter } from './dead-letter-entity.js';
 export {
+  DEAD_LETTER_STORE_DEFAULTS,
   DEFAULT_DEAD_LETTER_KIND,
   DeadLetterStore,
   type DeadLetterInput,
   type DeadLetterStoreOptions,
   type ReplayResult,
 } from './dead-letters.js';
-export { CorruptEntityError, DatastoreUnavailableError, InvalidCursorError, type UnavailableReason } from './errors.js';
+export {
+  CorruptEntityError,
+  DatastoreUnavailableError,
+  InvalidCursorError,
+  type PersistenceErrorCode,
+  type UnavailableReason,
+} from './errors.js';
 export {
   DEFAULT_EVENT_LOG_KIND,
   DEFAULT_EVENT_LOG_RETENTION_MS,
@@ -29,18 +36,20 @@ export {
 export {
   DEFAULT_PURGE_BUDGET_MS,
   expiredKeysQuery,
+  PURGE_DEFAULTS,
   purgeExpired,
   type PurgeOptions,
   type PurgeResult,
   type PurgeTarget,
 } from './purge.js';
-export { rebuildFromEventLog, type RebuildOptions, type RebuildResult } from './rebuild.js';
+export { DEFAULT_REBUILD_PAGE_SIZE, rebuildFromEventLog, type RebuildOptions, type RebuildResult } from './rebuild.js';
 export {
   DatastoreRepository,
+  REPOSITORY_DEFAULTS,
   type ApplyResult,
   type DatastoreRepositoryOptions,
   type DestroyOptions,
   type SessionRepository,
   type StoredState,
 } from './repository.js';
-export type { RetryOptions } from './retry.js';
+export { RETRY_DEFAULTS, type RetryOptions } from './retry.js';

@@ -61,10 +61,12 @@ export interface SessionRepository {
   write(write: SessionWrite): Promise<WriteResult>;
   /**
    * Ends `key` durably, in one transaction: a tombstone (version `DESTROYED_VERSION`) that expires
-   * `now` + the stored session's timeout (`fallbackTimeoutMs` when Datastore holds no live record),
-   * long enough to outlast any older event still queued. A tombstone already there stays.
+   * `now` + the stored session's timeout (`fallbackTimeoutMs` when Datastore holds no entity for
+   * it), long enough to outlast any older event still queued. A tombstone already there stays.
+   * With `baseVersion`, a stored record newer than it wins instead: nothing is written and it is
+   * answered as `current`, as a lost compare-and-set is.
    */
-  destroy(key: string, options: DestroyOptions): Promise<void>;
+  destroy(key: string, options: DestroyOptions): Promise<WriteResult>;
 }
 
 export interface DestroyOptions {
@@ -72,6 +74,11 @@ export interface DestroyOptions {
   readonly now: number;
   /** The session's timeout when Datastore does not know it, ms. */
   readonly fallbackTimeoutMs: number;
+  /**
+   * Only destroy the version the caller read: a newer live record in Datastore (written there
+   * directly while the cache was down) wins. @defaultValue unconditional
+   */
+  readonly baseVersion?: number;
 }
 
 export interface DatastoreRepositoryOptions {
@@ -188,19 +195,27 @@ export class DatastoreRepository implements SessionRepository {
     });
   }
 
-  destroy(key: string, options: DestroyOptions): Promise<void> {
-    const { now, fallbackTimeoutMs } = options;
+  destroy(key: string, options: DestroyOptions): Promise<WriteResult> {
+    const { now, fallbackTimeoutMs, baseVersion } = options;
     const tombstone = (timeout: number) => destroyedEvent(key, DESTROYED_VERSION, now + timeout, now);
     const draft = tombstone(fallbackTimeoutMs);
-    return runTransaction(this.#datastore, this.#retry, 'destroy', async (transaction, gaxOptions) => {
+    return runTransaction<WriteResult>(this.#datastore, this.#retry, 'destroy', async (transaction, gaxOptions) => {
       const found = await this.#lookup(transaction, this.#itemsOf(draft), gaxOptions);
       const entity = found.stored.get(keyId(found.keys[0] as Key));
       const stored = entity === undefined ? undefined : readStoredSession(key, entity);
-      if (stored?.tombstone === true) return { result: undefined, commit: false };
-      const timeout =
-        stored === undefined ? fallbackTimeoutMs : recordFromData(key, stored.version, stored.data).timeout;
-      const { mutations } = this.#mutate(transaction, this.#itemsOf(tombstone(timeout)), found, () => true);
-      return { result: undefined, commit: mutations > 0 };
+      if (stored?.tombstone === true) return { result: { ok: true }, commit: false };
+      const record = stored === undefined ? undefined : recordFromData(key, stored.version, stored.data);
+      const newer = record !== undefined && baseVersion !== undefined && record.version > baseVersion;
+      if (newer && stored !== undefined && stored.expiresAt > now) {
+        return { result: { ok: false, current: record }, commit: false };
+      }
+      const { mutations } = this.#mutate(
+        transaction,
+        this.#itemsOf(tombstone(record?.timeout ?? fallbackTimeoutMs)),
+        found,
+        () => true,
+      );
+      return { result: { ok: true }, commit: mutations > 0 };
     });
   }
 

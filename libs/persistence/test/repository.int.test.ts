@@ -164,6 +164,35 @@ describe('DatastoreRepository.write', () => {
   });
 });
 
+describe('DatastoreRepository.destroy', () => {
+  it('writes a tombstone that outlives the session by its own timeout, in one transaction', async () => {
+    const key = newKey();
+    const now = Date.now();
+    await repo.apply([liveEvent(key, 2, { a: 1 }, { at: now, timeout: 7_200_000 })]);
+    expect(await repo.destroy(key, { now, fallbackTimeoutMs: 60_000 })).toEqual({ ok: true });
+    const stored = (await t.dump('Session')).get(key);
+    expect(stored).toMatchObject({ tombstone: true, version: Number.MAX_SAFE_INTEGER });
+    expect((stored?.expiresAt as Date).getTime()).toBe(now + 7_200_000);
+    expect(await repo.inspect(key)).toEqual({ state: 'destroyed', version: Number.MAX_SAFE_INTEGER });
+    // Unknown to Datastore: the caller's timeout.
+    const unknown = newKey();
+    await repo.destroy(unknown, { now, fallbackTimeoutMs: 60_000 });
+    expect(((await t.dump('Session')).get(unknown)?.expiresAt as Date).getTime()).toBe(now + 60_000);
+  });
+
+  it('with baseVersion, lets a newer stored version win and writes nothing', async () => {
+    const key = newKey();
+    await repo.apply([liveEvent(key, 3, { a: 3 })]);
+    const refused = await repo.destroy(key, { now: Date.now(), fallbackTimeoutMs: 60_000, baseVersion: 2 });
+    expect(refused).toMatchObject({ ok: false, current: { version: 3, attrs: { a: 3 } } });
+    expect((await repo.load(key))?.version).toBe(3);
+    expect(await repo.destroy(key, { now: Date.now(), fallbackTimeoutMs: 60_000, baseVersion: 3 })).toEqual({
+      ok: true,
+    });
+    expect(await repo.load(key)).toBeUndefined();
+  });
+});
+
 describe('when Datastore is unreachable', () => {
   it('fails with DATASTORE_UNAVAILABLE after bounded retries', async () => {
     const port = await freePort();

@@ -1,5 +1,12 @@
-export { BullMQPublisher, EVENT_JOB_NAME, type BullMQPublisherOptions, type EventJobData } from './bullmq-publisher.js';
 export {
+  BULLMQ_PUBLISHER_DEFAULTS,
+  BullMQPublisher,
+  EVENT_JOB_NAME,
+  type BullMQPublisherOptions,
+  type EventJobData,
+} from './bullmq-publisher.js';
+export {
+  CONSUMER_DEFAULTS,
   consumeEvents,
   type Consumer,
   type ConsumerOptions,
@@ -7,13 +14,14 @@ export {
   type ReceivedEvents,
 } from './bullmq-consumer.js';
 export {
+  CLOUD_TASKS_PUBLISHER_DEFAULTS,
   CloudTasksPublisher,
   type CloudTasksClientOptions,
   type CloudTasksPublisherOptions,
 } from './cloud-tasks-publisher.js';
-export { QueueUnavailableError } from './errors.js';
-export { GroupingPublisher, type GroupingPublisherOptions } from './grouping-publisher.js';
+export { QueueUnavailableError, type QueueErrorCode } from './errors.js';
+export { GROUPING_PUBLISHER_DEFAULTS, GroupingPublisher, type GroupingPublisherOptions } from './grouping-publisher.js';
 export { jobIdOf } from './job-id.js';
 export type { EventPublisher } from './publisher.js';
 export { PRODUCER_REDIS_OPTIONS, type RedisConnection } from './redis-connection.js';
-export { scheduleRepeatingJob, type RepeatingJobOptions } from './repeating-job.js';
+export { REPEATING_JOB_DEFAULTS, scheduleRepeatingJob, type RepeatingJobOptions } from './repeating-job.js';

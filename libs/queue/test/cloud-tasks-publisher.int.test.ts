@@ -24,7 +24,7 @@ async function expectFastUnavailable(publisher: CloudTasksPublisher): Promise<vo
   expect(Date.now() - started).toBeLessThan(2000);
 }
 
-// Written against no server at all: there is no Cloud Tasks emulator in the local stack yet.
+// Failure paths, against endpoints that do not answer; publishing into the emulator is tested in infra/src/e2e.
 describe('CloudTasksPublisher', () => {
   it('fails fast with QUEUE_UNAVAILABLE when nothing listens at the endpoint', async () => {
     const port = await freePort();

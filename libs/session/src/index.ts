@@ -1,7 +1,7 @@
-export { commitSession, type CommitOptions, type CommitOutcome } from './commit.js';
-export { CookieManager, type CookieOptions, type CookieState, type SameSite } from './cookie.js';
+export { COMMIT_DEFAULTS, commitSession, type CommitOptions, type CommitOutcome } from './commit.js';
+export { COOKIE_DEFAULTS, CookieManager, type CookieOptions, type CookieState, type SameSite } from './cookie.js';
 export { sessionMiddleware, type SessionRequest } from './express.js';
-export { RequestSession, SessionManager, type SessionManagerOptions } from './http.js';
+export { RequestSession, SESSION_MANAGER_DEFAULTS, SessionManager, type SessionManagerOptions } from './http.js';
 export { MemoryStore } from './memory-store.js';
 export { Session, type NewSessionOptions, type SessionLifecycle } from './session.js';
 

@@ -141,17 +141,24 @@ export class WriteBehindStore implements SessionStore {
   async destroy(key: string, baseVersion?: number): Promise<WriteResult> {
     const now = this.#now();
     let timeout: number | undefined;
+    // Without the cache, writes go to Datastore directly: there the compare-and-set must happen.
+    let durableBase: number | undefined;
     try {
       const outcome = await this.#tombstoneInCache(key, baseVersion, now);
       if (!outcome.ok) return outcome;
       timeout = outcome.timeout;
     } catch (error) {
       if (!this.#degradeOnCacheFailure(error)) throw error;
+      durableBase = baseVersion;
     }
     // Durable at once: a logout must survive a cache eviction and outrank any late event. One
     // Datastore transaction, which reads the session's timeout itself when the cache did not know it.
-    await this.#repository?.destroy(key, { now, fallbackTimeoutMs: timeout ?? DEFAULT_TIMEOUT_MS });
-    return { ok: true };
+    if (this.#repository === undefined) return { ok: true };
+    return this.#repository.destroy(key, {
+      now,
+      fallbackTimeoutMs: timeout ?? DEFAULT_TIMEOUT_MS,
+      ...(durableBase === undefined ? {} : { baseVersion: durableBase }),
+    });
   }
 
   /**
