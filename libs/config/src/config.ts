@@ -1,6 +1,7 @@
 import type { Env, ParseContext, Service } from './parse.js';
 import { VARIABLES, type ValueOf, type VariableName } from './variables.js';
 
+export type CacheBackend = ValueOf<'CACHE_BACKEND'>;
 export type QueueBackend = ValueOf<'QUEUE_BACKEND'>;
 export type SessionMode = ValueOf<'SESSION_MODE'>;
 
@@ -18,7 +19,18 @@ export interface Config {
     readonly kind: string;
     readonly emulatorHost: string | undefined;
   };
-  readonly memcached: { readonly servers: string; readonly keyPrefix: string };
+  readonly cache: {
+    readonly backend: CacheBackend;
+    /** memcached: `host:port`, comma-separated. */
+    readonly servers: string;
+    /** valkey: the server's URL. */
+    readonly url: string;
+    /** valkey over TLS: the CA's PEM file. */
+    readonly tlsCaFile: string | undefined;
+    readonly keyPrefix: string;
+    readonly timeoutMs: number;
+    readonly retries: number;
+  };
   readonly queue: {
     readonly backend: QueueBackend;
     readonly name: string;
@@ -73,7 +85,15 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
       kind: read('SESSION_KIND'),
       emulatorHost: read('DATASTORE_EMULATOR_HOST'),
     },
-    memcached: { servers: read('MEMCACHED_SERVERS'), keyPrefix: read('CACHE_KEY_PREFIX') },
+    cache: {
+      backend: read('CACHE_BACKEND'),
+      servers: read('MEMCACHED_SERVERS'),
+      url: read('CACHE_URL'),
+      tlsCaFile: read('CACHE_TLS_CA_FILE'),
+      keyPrefix: read('CACHE_KEY_PREFIX'),
+      timeoutMs: read('CACHE_TIMEOUT_MS'),
+      retries: read('CACHE_RETRIES'),
+    },
     queue: {
       backend: read('QUEUE_BACKEND'),
       name: read('QUEUE_NAME'),

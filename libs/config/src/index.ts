@@ -1,4 +1,11 @@
-export { loadConfig, type Config, type LoadConfigOptions, type QueueBackend, type SessionMode } from './config.js';
+export {
+  loadConfig,
+  type CacheBackend,
+  type Config,
+  type LoadConfigOptions,
+  type QueueBackend,
+  type SessionMode,
+} from './config.js';
 export { ConfigVariableError, type Env, type Service, type Variable } from './parse.js';
 export { configTable } from './table.js';
 export { VARIABLES, type VariableName } from './variables.js';

@@ -29,6 +29,27 @@ export const VARIABLES = {
     description: 'Datastore namespace for all session kinds (default namespace when unset).',
   }),
   SESSION_KIND: text({ name: 'SESSION_KIND', description: 'Datastore kind of session entities.' }, 'Session'),
+  CACHE_BACKEND: oneOf(
+    {
+      name: 'CACHE_BACKEND',
+      description:
+        '`valkey` (Memorystore for Valkey, or any Redis 7 protocol server: writes applied on the server) or `memcached`.',
+    },
+    ['memcached', 'valkey'],
+    'memcached',
+  ),
+  CACHE_URL: text(
+    {
+      name: 'CACHE_URL',
+      description:
+        'With `valkey`: `redis://[user:password@]host:port`, or `rediss://` for TLS; in production the VPC address of the instance.',
+    },
+    'redis://127.0.0.1:6380',
+  ),
+  CACHE_TLS_CA_FILE: optionalText({
+    name: 'CACHE_TLS_CA_FILE',
+    description: "With `rediss://`: a PEM file of the server's CA (Memorystore's in-transit encryption has its own).",
+  }),
   MEMCACHED_SERVERS: text(
     {
       name: 'MEMCACHED_SERVERS',
@@ -37,6 +58,22 @@ export const VARIABLES = {
     '127.0.0.1:11211',
   ),
   CACHE_KEY_PREFIX: text({ name: 'CACHE_KEY_PREFIX', description: 'Prefix of every cache key.' }, 'gs:'),
+  CACHE_TIMEOUT_MS: integer(
+    {
+      name: 'CACHE_TIMEOUT_MS',
+      description: 'How long a cache call may wait for its answer before the request falls back to Datastore.',
+    },
+    500,
+    10,
+  ),
+  CACHE_RETRIES: integer(
+    {
+      name: 'CACHE_RETRIES',
+      description:
+        'Extra attempts of a cache read after a network error (writes whose outcome is unknown are not resent).',
+    },
+    2,
+  ),
   QUEUE_BACKEND: oneOf(
     { name: 'QUEUE_BACKEND', description: '`bullmq` (Redis) or `cloud-tasks`.' },
     ['bullmq', 'cloud-tasks'],

@@ -1,12 +1,15 @@
 import { credentials } from '@grpc/grpc-js';
 import type { Datastore } from '@google-cloud/datastore';
-import { MemcachedSessionCache } from '@gaesession/cache';
+import { readFileSync } from 'node:fs';
+import { MemcachedSessionCache, ValkeyCache, type SessionCache } from '@gaesession/cache';
 import { SECRET_HEADER } from '@gaesession/events';
 import { closeDatastore, createDatastoreClient, DatastoreRepository } from '@gaesession/persistence';
 import { BullMQPublisher, CloudTasksPublisher, GroupingPublisher, type EventPublisher } from '@gaesession/queue';
 import { SessionManager, type SessionManagerOptions } from '@gaesession/session';
 import { CounterMetrics, WriteBehindStore, type WriteBehindStoreOptions } from '@gaesession/store';
+import { messageOf } from '@gaesession/core';
 import { loadConfig, type Config } from './config.js';
+import { ConfigVariableError } from './parse.js';
 
 /** The Datastore client: the emulator when DATASTORE_EMULATOR_HOST is set. */
 export function createDatastore(config: Config): Datastore {
@@ -29,9 +32,21 @@ export function createRepository(config: Config, datastore: Datastore): Datastor
   });
 }
 
-/** The session cache: memcached at MEMCACHED_SERVERS. */
-export function createCache(config: Config): MemcachedSessionCache {
-  return new MemcachedSessionCache({ servers: config.memcached.servers, keyPrefix: config.memcached.keyPrefix });
+/** The session cache CACHE_BACKEND names: Valkey at CACHE_URL, or memcached at MEMCACHED_SERVERS. */
+export function createCache(config: Config): SessionCache {
+  const { backend, servers, url, tlsCaFile, keyPrefix, timeoutMs, retries } = config.cache;
+  const timeoutSeconds = timeoutMs / 1000;
+  if (backend === 'memcached') return new MemcachedSessionCache({ servers, keyPrefix, timeoutSeconds, retries });
+  const tls = tlsCaFile === undefined ? {} : { redisOptions: { tls: { ca: readCaFile(tlsCaFile) } } };
+  return new ValkeyCache({ url, keyPrefix, timeoutSeconds, retries, ...tls });
+}
+
+function readCaFile(path: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (error) {
+    throw new ConfigVariableError('CACHE_TLS_CA_FILE', path, `a readable PEM file (${messageOf(error)})`);
+  }
 }
 
 /** The event publisher the configuration names (BullMQ locally, Cloud Tasks on App Engine). */

@@ -1,20 +1,27 @@
-// Shared by this package's integration suites: a real store on memcached, Redis (BullMQ) and the
-// Datastore emulator, a minimal worker loop, and an HTTP server that drives the session layer.
+// Shared by this package's integration suites: a real store on memcached or Valkey, Redis (BullMQ)
+// and the Datastore emulator, a minimal worker loop, and an HTTP server that drives the session layer.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { AddressInfo } from 'node:net';
-import { MemcachedSessionCache } from '@gaesession/cache';
+import { MemcachedSessionCache, ValkeyCache, type SessionCache } from '@gaesession/cache';
 import { decodeEvents } from '@gaesession/events';
 import { DatastoreRepository } from '@gaesession/persistence';
 import { BullMQPublisher, consumeEvents, type Consumer, type EventPublisher } from '@gaesession/queue';
 import { SessionManager } from '@gaesession/session';
 import { canConnect, services, testDatastore, uniqueName, type TestDatastore } from '@gaesession/testkit';
 import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
 import { CounterMetrics } from '../src/metrics.js';
 import type { WriteBehindStoreOptions } from '../src/options.js';
 import { WriteBehindStore } from '../src/write-behind-store.js';
 
+/** The caches the store runs on; suites that involve the cache run on each. */
+export const CACHES = ['memcached', 'valkey'] as const;
+export type CacheName = (typeof CACHES)[number];
+
 export interface Harness {
-  readonly cache: MemcachedSessionCache;
+  readonly cache: SessionCache;
+  readonly cacheName: CacheName;
   readonly keyPrefix: string;
   readonly db: TestDatastore;
   readonly repository: DatastoreRepository;
@@ -30,6 +37,8 @@ export interface Harness {
 
 export interface HarnessOptions {
   label: string;
+  /** @defaultValue 'memcached' */
+  cache?: CacheName;
   store?: Partial<WriteBehindStoreOptions>;
   /** Redis for the queue. @defaultValue the shared one */
   redis?: { host: string; port: number };
@@ -39,7 +48,8 @@ export interface HarnessOptions {
 
 export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const keyPrefix = `${uniqueName(options.label)}:`;
-  const cache = new MemcachedSessionCache({ servers: services.memcached, keyPrefix });
+  const cacheName = options.cache ?? 'memcached';
+  const cache = newCache(cacheName, keyPrefix);
   const db = testDatastore(options.label);
   const repository = new DatastoreRepository({ datastore: db.datastore, namespace: db.namespace });
   const queueName = uniqueName(options.label);
@@ -74,7 +84,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
       for (;;) {
         const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
         if (Object.values(counts).every((n) => n === 0)) return;
-        await new Promise((resolve) => setTimeout(resolve, 20));
+        await sleep(20);
       }
     } finally {
       await queue.close();
@@ -82,6 +92,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   };
   return {
     cache,
+    cacheName,
     keyPrefix,
     db,
     repository,
@@ -102,9 +113,32 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
       }
       await publisher.close();
       await cache.close();
+      if (cacheName === 'valkey') await deleteValkeyKeys(keyPrefix);
       await db.close();
     },
   };
+}
+
+/** A cache of the given kind on the machine's shared instance, its keys under `keyPrefix`. */
+export function newCache(name: CacheName, keyPrefix: string): SessionCache {
+  return name === 'memcached'
+    ? new MemcachedSessionCache({ servers: services.memcached, keyPrefix })
+    : new ValkeyCache({ url: services.valkey, keyPrefix });
+}
+
+/** Deletes a test's keys from the shared Valkey instance (they would live as long as their sessions). */
+async function deleteValkeyKeys(prefix: string): Promise<void> {
+  const admin = new Redis(services.valkey);
+  try {
+    for (let cursor = '0'; ;) {
+      const [next, keys] = await admin.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
+      if (keys.length > 0) await admin.del(...keys);
+      cursor = next;
+      if (cursor === '0') return;
+    }
+  } finally {
+    admin.disconnect();
+  }
 }
 
 type Context = Awaited<ReturnType<SessionManager['attach']>>;

@@ -2,14 +2,16 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { eventFromWrite } from '@gaesession/events';
 import { isSessionError, type SessionWrite } from '@gaesession/core';
 import { Cleanup } from '@gaesession/testkit';
-import { Client, login, startHarness } from './store.fixture.js';
+import { CACHES, Client, login, startHarness, type HarnessOptions } from './store.fixture.js';
 import { WriteBehindStore } from '../src/write-behind-store.js';
 
 const cleanup = new Cleanup();
 afterEach(() => cleanup.run());
-const harness = cleanup.tracking(startHarness);
+const startTracked = cleanup.tracking(startHarness);
 
-describe('WriteBehindStore on memcached, BullMQ and Datastore', () => {
+describe.each(CACHES)('WriteBehindStore on %s, BullMQ and Datastore', (cache) => {
+  const harness = (options: HarnessOptions) => startTracked({ ...options, cache });
+
   it('keeps all 50 attributes set by 50 concurrent requests, in the cache and in Datastore', async () => {
     const h = await harness({ label: 'fifty' });
     const { client, key } = await login(h);
@@ -180,5 +182,50 @@ describe('WriteBehindStore on memcached, BullMQ and Datastore', () => {
     } catch (error) {
       expect(isSessionError(error, 'SESSION_CONFIGURATION')).toBe(true);
     }
+  });
+});
+
+describe('WriteBehindStore on Valkey: writes applied on the server', () => {
+  it('applies 100 concurrent increments from two processes with no conflict and no retried write', async () => {
+    const h = await startTracked({ label: 'atomic', cache: 'valkey' });
+    const { key } = await login(h);
+    const other = new WriteBehindStore({
+      cache: h.cache,
+      repository: h.repository,
+      publisher: h.publisher,
+      metrics: h.metrics,
+    });
+    const base = await h.store.load(key);
+    if (base === undefined) throw new Error('no session');
+    // Every write starts from the same (soon stale) base, as requests that read at once do.
+    const results = await Promise.all(
+      Array.from({ length: 100 }, (_, i) =>
+        (i % 2 === 0 ? h.store : other).write({
+          kind: 'update',
+          baseVersion: base.version,
+          record: { ...base, version: base.version + 1, attrs: { n: 1 } },
+          ops: [{ op: 'incr', name: 'n', by: 1 }],
+        }),
+      ),
+    );
+    expect(results.every((result) => result.ok)).toBe(true);
+    expect(h.metrics.get('write_conflict')).toBe(0);
+    // One script call per write: 100 versions, each answered with the record it made.
+    expect(h.metrics.get('cache_update')).toBe(100);
+    const versions = results.map((result) => (result.ok ? result.record?.version : undefined));
+    expect(new Set(versions).size).toBe(100);
+    expect((await h.store.load(key))?.attrs).toEqual({ n: 100 });
+    await h.drain();
+    expect((await h.repository.load(key))?.attrs).toEqual({ n: 100 });
+  });
+
+  it('falls back to compare-and-set when the cache lost the session, and still counts every increment', async () => {
+    const h = await startTracked({ label: 'atomicmiss', cache: 'valkey' });
+    const { client, key } = await login(h);
+    await client.call('/incr/n');
+    await h.drain();
+    await h.cache.delete(key);
+    await Promise.all(Array.from({ length: 20 }, () => client.call('/incr/n')));
+    expect((await client.call('/get', 'GET')).body.attrs).toEqual({ n: 21 });
   });
 });
