@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { loadConfig } from '@gaesession/config';
 import { parse } from 'yaml';
 import { ROOT } from '../stack/state.js';
 
@@ -60,10 +61,16 @@ describe.each([
 });
 
 describe('app.yaml (web)', () => {
-  it('reaches memcached through a Serverless VPC Access connector', () => {
+  it('reaches the Valkey cache through a Serverless VPC Access connector', () => {
     const connector = web.vpc_access_connector as Doc | undefined;
     expect(connector?.name).toMatch(/^projects\/[^/]+\/locations\/[^/]+\/connectors\/[^/]+$/);
-    expect(env(web).MEMCACHED_SERVERS).toMatch(/^[^\s,]+:\d+(,[^\s,]+:\d+)*$/);
+    expect(env(web).CACHE_BACKEND).toBe('valkey');
+    expect(env(web).CACHE_URL).toMatch(/^rediss?:\/\/[^\s/]+:\d+$/);
+  });
+
+  it('passes the variables loadConfig accepts', () => {
+    expect(() => loadConfig({ ...(env(web) as Record<string, string>), GAE_ENV: 'standard' })).not.toThrow();
+    expect(() => loadConfig({ ...(env(worker) as Record<string, string>), GAE_ENV: 'standard' })).not.toThrow();
   });
 
   it('sends the event tasks to the worker service', () => {
