@@ -1,8 +1,10 @@
-// npm run demo [-- --queue cloud-tasks]: the whole thing on one machine. Brings up the local
-// stack, builds, starts the web app and the worker, and stops everything it started on Ctrl-C.
+// npm run demo [-- --queue cloud-tasks] (--help lists the flags): the whole thing on one machine.
+// Brings up the local stack, builds, starts the web app and the worker, and stops everything it
+// started on Ctrl-C.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import { defineCommand, integer, oneOf, readCommandLine } from './cli/args.js';
 import { waitFor } from './stack/probe.js';
 import { cloudTasks, servicesFor, StackError } from './stack/services.js';
 import { down, stackEnv, up } from './stack/stack.js';
@@ -12,15 +14,34 @@ const log = (line: string) => {
   console.log(`[demo] ${line}`);
 };
 
-function option(name: string, fallback: string): string {
-  const index = process.argv.indexOf(`--${name}`);
-  return index === -1 ? fallback : (process.argv[index + 1] ?? fallback);
-}
+const QUEUES = ['bullmq', 'cloud-tasks'] as const;
 
-const queue = option('queue', 'bullmq');
-if (queue !== 'bullmq' && queue !== 'cloud-tasks') throw new StackError('--queue takes bullmq or cloud-tasks');
-const webPort = Number(option('web-port', process.env.WEB_PORT ?? '8080'));
-const workerPort = Number(option('worker-port', process.env.WORKER_PORT ?? '8090'));
+const DEMO_CLI = defineCommand({
+  name: 'demo',
+  usage: 'npm run demo -- [flags]',
+  description: 'Brings up the local stack, builds, starts the web app and the worker; Ctrl-C stops what it started.',
+  options: {
+    queue: { type: 'string', value: QUEUES.join('|'), default: 'bullmq', description: 'the queue between them' },
+    'web-port': {
+      type: 'string',
+      value: 'port',
+      default: process.env.WEB_PORT ?? '8080',
+      description: "the web app's port; WEB_PORT sets the default",
+    },
+    'worker-port': {
+      type: 'string',
+      value: 'port',
+      default: process.env.WORKER_PORT ?? '8090',
+      description: "the worker's port; WORKER_PORT sets the default",
+    },
+  },
+});
+
+const { queue, webPort, workerPort } = readCommandLine(DEMO_CLI, ({ values }) => ({
+  queue: oneOf('queue', values.queue, QUEUES),
+  webPort: integer('web-port', values['web-port'], { min: 1, max: 65535 }),
+  workerPort: integer('worker-port', values['worker-port'], { min: 1, max: 65535 }),
+}));
 const children: ChildProcess[] = [];
 let stopping: Promise<never> | undefined;
 let cron: NodeJS.Timeout | undefined;
@@ -105,7 +126,7 @@ function startCron(workerUrl: string, secret: string, everyMs: number): NodeJS.T
 }
 
 async function main(): Promise<void> {
-  const services = servicesFor(queue as 'bullmq' | 'cloud-tasks');
+  const services = servicesFor(queue);
   // The Cloud Tasks emulator the stack starts pushes to WORKER_URL.
   process.env.WORKER_URL = `http://127.0.0.1:${workerPort}`;
   const started = await up({ owner: 'demo', log, services });

@@ -1,4 +1,4 @@
-import { EmulatorConfigError } from './config-error.js';
+import { badValue, defineCommand, integer, parseCommandLine, type ParsedCommandLine } from '../cli/args.js';
 import { parseDuration } from './queue-yaml.js';
 
 /** The emulator CLI's settings. */
@@ -17,82 +17,73 @@ export interface CliArgs {
   taskNameReuseWindowMs?: number;
   /** Log every attempt, not only warnings. @defaultValue false */
   verbose: boolean;
-  help: boolean;
 }
 
-export const USAGE = `Usage: cloud-tasks-emulator [options]
-  --port <n>                 gRPC port (default 8123; 0 = any free port)
-  --host <address>           interface to listen on (default 127.0.0.1)
-  --queue-yaml <path>        App Engine queue.yaml to serve (default ./queue.yaml)
-  --target <service>=<url>   where tasks for an App Engine service go; repeatable,
-                             e.g. --target worker=http://127.0.0.1:8090
-  --name-reuse-window <dur>  how long a used task name stays taken (default 1h)
-  --verbose                  log every dispatch attempt
-  --help                     show this text`;
-
-const VALUE_FLAGS = new Set(['--port', '--host', '--queue-yaml', '--target', '--name-reuse-window']);
+/** The emulator's command line (`--help` prints it). */
+export const EMULATOR_CLI = defineCommand({
+  name: 'cloud-tasks-emulator',
+  usage: 'npx tsx infra/src/cloud-tasks-emulator/cli.ts [flags]',
+  description: 'Serves the Cloud Tasks v2 API over gRPC and pushes tasks to the targets; SIGINT/SIGTERM stop it.',
+  options: {
+    port: { type: 'string', value: 'n', default: '8123', description: 'gRPC port (0 = any free port)' },
+    host: { type: 'string', value: 'address', default: '127.0.0.1', description: 'interface to listen on' },
+    'queue-yaml': {
+      type: 'string',
+      value: 'path',
+      defaultText: './queue.yaml, or only the "default" queue when it is missing',
+      description: 'App Engine queue.yaml to serve',
+    },
+    target: {
+      type: 'string',
+      value: 'service=url',
+      multiple: true,
+      description: 'where tasks for an App Engine service go; repeatable, e.g. --target worker=http://127.0.0.1:8090',
+    },
+    'name-reuse-window': {
+      type: 'string',
+      value: 'duration',
+      defaultText: '1h',
+      description: 'how long a used task name stays taken: 30s, 10m, 1h, 1d',
+    },
+    verbose: { type: 'boolean', description: 'log every dispatch attempt, not only warnings' },
+  },
+});
 
 /**
- * Parses the CLI's argv (without node and the script). Accepts `--flag value` and `--flag=value`.
+ * The settings from the parsed command line.
  *
- * @throws EmulatorConfigError on unknown flags, missing values or malformed ones.
+ * @throws UsageError for a malformed port, target or window.
  */
-export function parseCliArgs(argv: readonly string[]): CliArgs {
+export function cliArgs({ values }: ParsedCommandLine<typeof EMULATOR_CLI.options>): CliArgs {
   const args: CliArgs = {
-    port: 8123,
-    host: '127.0.0.1',
-    queueYaml: './queue.yaml',
-    queueYamlGiven: false,
+    port: integer('port', values.port, { min: 0, max: 65535 }),
+    host: values.host,
+    queueYaml: values['queue-yaml'] ?? './queue.yaml',
+    queueYamlGiven: values['queue-yaml'] !== undefined,
     targets: {},
-    verbose: false,
-    help: false,
+    verbose: values.verbose,
   };
-  for (let i = 0; i < argv.length; i += 1) {
-    const arg = argv[i] as string;
-    const eq = arg.indexOf('=');
-    const flag = arg.startsWith('--') && eq !== -1 ? arg.slice(0, eq) : arg;
-    if (flag === '--help' || flag === '-h') args.help = true;
-    else if (flag === '--verbose') args.verbose = true;
-    else if (!VALUE_FLAGS.has(flag)) throw new EmulatorConfigError(`unknown option "${arg}"\n${USAGE}`);
-    else {
-      const value = eq !== -1 && flag !== arg ? arg.slice(eq + 1) : argv[++i];
-      if (value === undefined || value === '') throw new EmulatorConfigError(`${flag} needs a value`);
-      applyValue(args, flag, value);
-    }
+  for (const target of values.target ?? []) {
+    const eq = target.indexOf('=');
+    const url = target.slice(eq + 1);
+    if (eq <= 0 || !/^https?:\/\/[^/]+/.test(url))
+      throw badValue('target', target, 'service=url, like worker=http://127.0.0.1:8090');
+    args.targets[target.slice(0, eq)] = url;
+  }
+  const window = values['name-reuse-window'];
+  if (window !== undefined) {
+    const ms = parseDuration(window);
+    if (ms === undefined) throw badValue('name-reuse-window', window, 'a duration like 30s, 10m or 1h');
+    args.taskNameReuseWindowMs = ms;
   }
   return args;
 }
 
-function applyValue(args: CliArgs, flag: string, value: string): void {
-  switch (flag) {
-    case '--port': {
-      const port = Number(value);
-      if (!Number.isInteger(port) || port < 0 || port > 65535)
-        throw new EmulatorConfigError(`--port "${value}" is not a port`);
-      args.port = port;
-      break;
-    }
-    case '--host':
-      args.host = value;
-      break;
-    case '--queue-yaml':
-      args.queueYaml = value;
-      args.queueYamlGiven = true;
-      break;
-    case '--target': {
-      const eq = value.indexOf('=');
-      const service = value.slice(0, eq);
-      const url = value.slice(eq + 1);
-      if (eq <= 0 || !/^https?:\/\/[^/]+/.test(url))
-        throw new EmulatorConfigError(`--target "${value}" must look like worker=http://127.0.0.1:8090`);
-      args.targets[service] = url;
-      break;
-    }
-    default: {
-      const window = parseDuration(value);
-      if (window === undefined)
-        throw new EmulatorConfigError(`--name-reuse-window "${value}" must look like 30s, 10m or 1h`);
-      args.taskNameReuseWindowMs = window;
-    }
-  }
+/**
+ * Parses the CLI's argv (without node and the script): `--flag value` and `--flag=value`.
+ *
+ * @throws UsageError on unknown flags, missing values or malformed ones.
+ */
+export function parseCliArgs(argv: readonly string[]): CliArgs {
+  return cliArgs(parseCommandLine(EMULATOR_CLI, argv));
 }

@@ -1,6 +1,8 @@
-// Command-line entry: `tsx infra/src/cloud-tasks-emulator/cli.ts --target worker=http://127.0.0.1:8090`.
+// Command-line entry: `tsx infra/src/cloud-tasks-emulator/cli.ts --target worker=http://127.0.0.1:8090`
+// (--help lists the flags).
 import { readFile } from 'node:fs/promises';
-import { parseCliArgs, USAGE, type CliArgs } from './cli-args.js';
+import { readCommandLine } from '../cli/args.js';
+import { cliArgs, EMULATOR_CLI, type CliArgs } from './cli-args.js';
 import { EmulatorConfigError } from './config-error.js';
 import { startCloudTasksEmulator, type CloudTasksEmulatorOptions } from './emulator.js';
 import { logWarnings, type EmulatorLogEntry } from './observe.js';
@@ -26,11 +28,7 @@ function logAll(entry: EmulatorLogEntry): void {
 }
 
 async function main(): Promise<void> {
-  const args = parseCliArgs(process.argv.slice(2));
-  if (args.help) {
-    console.log(USAGE);
-    return;
-  }
+  const args = readCommandLine(EMULATOR_CLI, cliArgs);
   const queues = await loadQueues(args);
   const options: CloudTasksEmulatorOptions = {
     port: args.port,

@@ -1,6 +1,7 @@
-// npm run deploy:bundle [-- --out <dir>] [--no-build] [--source-maps]: writes .deploy/web,
-// .deploy/worker, .deploy/queue.yaml and .deploy/cron.yaml, and prints the deploy commands.
-import { parseArgs } from 'node:util';
+// npm run deploy:bundle [-- --out <dir>] [--no-build] [--source-maps] (--help lists the flags):
+// writes .deploy/web, .deploy/worker, .deploy/queue.yaml and .deploy/cron.yaml, and prints the
+// deploy commands.
+import { defineCommand, readCommandLine } from '../cli/args.js';
 import { bundle } from './bundle.js';
 import { BundleError } from './errors.js';
 
@@ -8,25 +9,24 @@ const log = (line: string): void => {
   console.log(`[deploy] ${line}`);
 };
 
-const USAGE = `usage: npm run deploy:bundle -- [--out <dir>] [--no-build] [--source-maps]
-  --out <dir>      where to write the bundles (default: .deploy in the repository)
-  --no-build       skip tsc -b (use the dist/ folders as they are)
-  --source-maps    ship the .js.map files too`;
+const DEPLOY_CLI = defineCommand({
+  name: 'deploy',
+  usage: 'npm run deploy:bundle -- [flags]',
+  description: 'Compiles the workspace and writes one self-contained folder per App Engine service.',
+  options: {
+    out: {
+      type: 'string',
+      value: 'dir',
+      defaultText: '.deploy in the repository',
+      description: 'where to write the bundles',
+    },
+    'no-build': { type: 'boolean', description: 'skip tsc -b (use the dist/ folders as they are)' },
+    'source-maps': { type: 'boolean', description: 'ship the .js.map files too' },
+  },
+});
 
 function main(): void {
-  const { values } = parseArgs({
-    options: {
-      out: { type: 'string' },
-      'no-build': { type: 'boolean', default: false },
-      'source-maps': { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-    strict: true,
-  });
-  if (values.help) {
-    console.log(USAGE);
-    return;
-  }
+  const values = readCommandLine(DEPLOY_CLI, (parsed) => parsed.values);
   const t0 = Date.now();
   const result = bundle({
     build: !values['no-build'],
@@ -41,13 +41,6 @@ function main(): void {
 try {
   main();
 } catch (error) {
-  if (error instanceof BundleError) {
-    console.error(`[deploy] ${error.message}`);
-  } else if (error instanceof TypeError && 'code' in error && typeof error.code === 'string') {
-    // parseArgs: unknown option or missing value.
-    console.error(`[deploy] ${error.message}\n${USAGE}`);
-  } else {
-    console.error(error);
-  }
+  console.error(error instanceof BundleError ? `[deploy] ${error.message}` : error);
   process.exitCode = 1;
 }

@@ -1,9 +1,21 @@
 // npm run docs:config: rewrites the README's configuration table from libs/config's VARIABLES,
-// the one place each variable is defined (a test fails while the README differs).
+// the one place each variable is defined (a test fails while the README differs). No flags but
+// --help.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { configTable } from '@gaesession/config';
+import { defineCommand, readCommandLine } from '../cli/args.js';
 import { ROOT } from '../stack/state.js';
+
+readCommandLine(
+  defineCommand({
+    name: 'docs:config',
+    usage: 'npm run docs:config',
+    description: "Rewrites README.md's configuration table from libs/config.",
+    options: {},
+  }),
+  () => undefined,
+);
 
 const START = '<!-- config-table:start (npm run docs:config writes this table) -->';
 const END = '<!-- config-table:end -->';

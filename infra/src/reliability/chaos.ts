@@ -1,6 +1,7 @@
-// npm run chaos [-- --only <id>,<id>] [--quick]: every fault scenario with more sessions and
-// longer outages than `npm test` runs, then the fault table. Exits 1 if anything acknowledged
-// was lost, reverted, made up or resurrected.
+// npm run chaos [-- --only <id>,<id>] [--quick] (--help lists the flags): every fault scenario with
+// more sessions and longer outages than `npm test` runs, then the fault table. Exits 1 if anything
+// acknowledged was lost, reverted, made up or resurrected.
+import { defineCommand, readCommandLine, someOf } from '../cli/args.js';
 import { down, up } from '../stack/stack.js';
 import { buildRepository } from '../testing/build.fixture.js';
 import { startPrivateDatastore, type PrivateDatastore } from './datastore-emulator.js';
@@ -15,11 +16,6 @@ import { twoWorkers, workerKilled } from './worker-scenarios.js';
 const log = (line: string) => {
   console.log(`[chaos] ${line}`);
 };
-
-function option(name: string): string | undefined {
-  const index = process.argv.indexOf(`--${name}`);
-  return index === -1 ? undefined : process.argv[index + 1];
-}
 
 /** The scenarios in table order; the Datastore one needs the private emulator started below. */
 function scenarios(emulator: () => PrivateDatastore): ScenarioDefinition[] {
@@ -40,16 +36,36 @@ function scenarios(emulator: () => PrivateDatastore): ScenarioDefinition[] {
   ];
 }
 
+let emulator: PrivateDatastore | undefined;
+const ALL = scenarios(() => {
+  if (emulator === undefined) throw new Error('the private Datastore emulator is not running');
+  return emulator;
+});
+const IDS = ALL.map((scenario) => scenario.id);
+
+const CHAOS_CLI = defineCommand({
+  name: 'chaos',
+  usage: 'npm run chaos -- [flags]',
+  description: 'Runs the fault scenarios under load, then prints the fault table; exits 1 if one is not clean.',
+  options: {
+    only: {
+      type: 'string',
+      value: 'id,id',
+      defaultText: 'all',
+      description: `the scenarios to run, of ${IDS.join(', ')}`,
+    },
+    quick: { type: 'boolean', description: 'the smaller sizes `npm test` uses' },
+  },
+});
+
+const options = readCommandLine(CHAOS_CLI, ({ values }) => ({
+  only: values.only === undefined ? IDS : someOf('only', values.only, IDS),
+  sizes: values.quick ? QUICK : CHAOS,
+}));
+
 async function main(): Promise<number> {
-  const only = option('only')?.split(',');
-  const sizes = process.argv.includes('--quick') ? QUICK : CHAOS;
-  let emulator: PrivateDatastore | undefined;
-  const all = scenarios(() => {
-    if (emulator === undefined) throw new Error('the private Datastore emulator is not running');
-    return emulator;
-  });
-  const chosen = all.filter((scenario) => only === undefined || only.includes(scenario.id));
-  if (chosen.length === 0) throw new Error(`--only takes some of: ${all.map((one) => one.id).join(', ')}`);
+  const { sizes } = options;
+  const chosen = ALL.filter((scenario) => options.only.includes(scenario.id));
   const started = await up({ owner: 'test', log });
   const results: ScenarioResult[] = [];
   try {

@@ -1,9 +1,11 @@
-// npm run soak [-- --duration-s 180 --rate 200 --sessions 2000 --warmup-s 30 --sample-s 10]:
-// a steady mixed load against the web app and the worker on loopback, sampled as it runs; then
-// nothing acknowledged may be missing from Datastore, no read may have shown older state, and
-// memory must be flat. Exits 1 otherwise.
+// npm run soak [-- --duration-s 180 --rate 200 --sessions 2000 --warmup-s 30 --sample-s 10]
+// (--help lists the flags): a steady mixed load against the web app and the worker on loopback,
+// sampled as it runs; then nothing acknowledged may be missing from Datastore, no read may have
+// shown older state, and memory must be flat. Exits 1 otherwise.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { DatastoreRepository } from '@gaesession/persistence';
 import { services } from '@gaesession/testkit';
+import { defineCommand, integer, positiveNumber, readCommandLine } from '../cli/args.js';
 import { down, up } from '../stack/stack.js';
 import { startApps } from '../testing/apps.fixture.js';
 import { buildRepository } from '../testing/build.fixture.js';
@@ -18,22 +20,31 @@ const log = (line: string) => {
   console.log(`[soak] ${line}`);
 };
 
-function numberOption(name: string, fallback: number): number {
-  const index = process.argv.indexOf(`--${name}`);
-  const value = index === -1 ? fallback : Number(process.argv[index + 1]);
-  if (!(value > 0)) throw new Error(`--${name} takes a positive number`);
-  return value;
-}
+const SOAK_CLI = defineCommand({
+  name: 'soak',
+  usage: 'npm run soak -- [flags]',
+  description: 'A steady mixed load, sampled as it runs; exits 1 if anything was lost or memory grew.',
+  options: {
+    'duration-s': { type: 'string', value: 's', default: '180', description: 'seconds of load' },
+    rate: { type: 'string', value: 'n', default: '200', description: 'requests per second' },
+    sessions: { type: 'string', value: 'n', default: '2000', description: 'sessions the load is spread over' },
+    'warmup-s': {
+      type: 'string',
+      value: 's',
+      default: '30',
+      description: 'seconds of warm-up, left out of the memory trend',
+    },
+    'sample-s': { type: 'string', value: 's', default: '10', description: 'seconds between samples' },
+  },
+});
 
-const settings = {
-  durationS: numberOption('duration-s', 180),
-  rate: numberOption('rate', 200),
-  sessions: numberOption('sessions', 2000),
-  warmupS: numberOption('warmup-s', 30),
-  sampleS: numberOption('sample-s', 10),
-};
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const settings = readCommandLine(SOAK_CLI, ({ values }) => ({
+  durationS: positiveNumber('duration-s', values['duration-s']),
+  rate: positiveNumber('rate', values.rate),
+  sessions: integer('sessions', values.sessions, { min: 1 }),
+  warmupS: positiveNumber('warmup-s', values['warmup-s']),
+  sampleS: positiveNumber('sample-s', values['sample-s']),
+}));
 
 async function main(): Promise<number> {
   const started = await up({ owner: 'test', log });
@@ -64,7 +75,7 @@ async function soak(apps: Awaited<ReturnType<typeof startApps>>): Promise<number
     const startedAt = Date.now();
     driver.start();
     for (let at = settings.sampleS; at <= settings.durationS; at += settings.sampleS) {
-      await sleep(startedAt + at * 1000 - Date.now());
+      await sleep(Math.max(0, startedAt + at * 1000 - Date.now()));
       const sample = await takeSample({
         atS: at,
         windowS: settings.sampleS,

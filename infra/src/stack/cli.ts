@@ -1,4 +1,5 @@
-// npm run stack -- up | down | status | env   [--queue bullmq|cloud-tasks]
+// npm run stack -- up | down | status | env   [--queue bullmq|cloud-tasks]   (--help for more)
+import { defineCommand, either, oneOf, readCommandLine, UsageError } from '../cli/args.js';
 import { SERVICES, servicesFor, StackError } from './services.js';
 import { down, stackEnv, status, up } from './stack.js';
 
@@ -6,15 +7,39 @@ const log = (line: string) => {
   console.log(line);
 };
 
-function queueOption(args: readonly string[]): 'bullmq' | 'cloud-tasks' {
-  const index = args.indexOf('--queue');
-  const value = index === -1 ? 'bullmq' : args[index + 1];
-  if (value !== 'bullmq' && value !== 'cloud-tasks') throw new StackError('--queue takes bullmq or cloud-tasks');
-  return value;
-}
+const COMMANDS = ['up', 'down', 'status', 'env'] as const;
+const QUEUES = ['bullmq', 'cloud-tasks'] as const;
 
-async function main(command: string | undefined, args: readonly string[]): Promise<number> {
-  const services = servicesFor(queueOption(args));
+const STACK_CLI = defineCommand({
+  name: 'stack',
+  usage: `npm run stack -- ${COMMANDS.join(' | ')} [flags]`,
+  description: [
+    'up: start what is not running; down: stop what the stack started; status: every service',
+    '(exit 1 when a required one is down); env: the variables clients need.',
+    `services: ${SERVICES.map((s) => `${s.name} (${s.host}:${s.port})`).join(', ')}`,
+  ].join('\n'),
+  options: {
+    queue: {
+      type: 'string',
+      value: QUEUES.join('|'),
+      default: 'bullmq',
+      description: 'with cloud-tasks, up and env include the Cloud Tasks emulator',
+    },
+  },
+  positionals: true,
+});
+
+const { command, queue } = readCommandLine(STACK_CLI, ({ values, positionals }) => {
+  const [first, ...extra] = positionals;
+  if (first === undefined) throw new UsageError(`no command given: expected ${either(COMMANDS)}`);
+  if (extra.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(extra[0])} after ${first}`);
+  if (!(COMMANDS as readonly string[]).includes(first))
+    throw new UsageError(`unknown command ${JSON.stringify(first)}: expected ${either(COMMANDS)}`);
+  return { command: first as (typeof COMMANDS)[number], queue: oneOf('queue', values.queue, QUEUES) };
+});
+
+async function main(): Promise<number> {
+  const services = servicesFor(queue);
   switch (command) {
     case 'up': {
       await up({ owner: 'stack', log, services });
@@ -45,17 +70,14 @@ async function main(command: string | undefined, args: readonly string[]): Promi
       const required = new Set(SERVICES.map((service) => service.name));
       return rows.every((row) => row.up || !required.has(row.name)) ? 0 : 1;
     }
-    case 'env':
+    case 'env': {
       for (const [name, value] of Object.entries(stackEnv(services))) console.log(`export ${name}=${value}`);
       return 0;
-    default:
-      console.error('usage: npm run stack -- up | down | status | env  [--queue bullmq|cloud-tasks]');
-      console.error(`services: ${SERVICES.map((s) => `${s.name} (${s.host}:${s.port})`).join(', ')}`);
-      return 2;
+    }
   }
 }
 
-main(process.argv[2], process.argv.slice(3)).then(
+main().then(
   (code) => process.exit(code),
   (error: unknown) => {
     console.error(error instanceof StackError ? `stack: ${error.message}` : error);

@@ -1,4 +1,5 @@
 import { connect } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /**
  * Sends `request` over TCP and resolves with the first chunk of the answer, or undefined when
@@ -28,7 +29,7 @@ export async function waitFor(check: () => Promise<boolean>, timeoutMs: number, 
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await check()) return true;
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+    await sleep(intervalMs);
   }
   return check();
 }

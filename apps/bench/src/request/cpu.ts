@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /** Linux clock ticks per second (USER_HZ), the unit of /proc CPU times. */
 const TICKS_PER_SECOND = 100;
@@ -83,7 +84,7 @@ export async function backgroundCpu(ms = 2000): Promise<number | undefined> {
   const before = machineCpuSeconds();
   const self = process.cpuUsage();
   const started = performance.now();
-  await new Promise((resolve) => setTimeout(resolve, ms));
+  await sleep(ms);
   const after = machineCpuSeconds();
   if (before === undefined || after === undefined) return undefined;
   const own = process.cpuUsage(self);

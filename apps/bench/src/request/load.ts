@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import autocannon, { type Request, type Result } from 'autocannon';
 import { cookieHeaderFrom } from './cookies.js';
 import type { RunStats } from './report.js';
@@ -52,7 +53,7 @@ export async function settleCookies(
         if (fresh === '' || fresh === current) break;
         if (performance.now() > deadline) throw new Error('the session kept changing after the run ended');
         current = fresh;
-        await new Promise((resolve) => setTimeout(resolve, 100));
+        await sleep(100);
       }
       return current;
     }),
@@ -140,7 +141,7 @@ export async function waitUntilDurable(
     pending = pending.filter((_, i) => !answers[i]);
     if (pending.length === 0) break;
     if (performance.now() - started > timeoutMs) return undefined;
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await sleep(100);
   }
   return performance.now() - started;
 }

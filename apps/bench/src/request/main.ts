@@ -1,12 +1,13 @@
 // The request-path benchmark: gaesession beside express-session and its stores, as ratios.
-// Run: `tsx --conditions=source apps/bench/src/request/main.ts [--duration 10] [--connections 50] [--only a,b]`.
+// Run: `npm run bench -- [--duration 10] [--connections 50] [--only a,b]` (--help lists the flags).
 import { cpus, loadavg } from 'node:os';
+import { readCommandLine } from '@gaesession/infra/cli';
 import { CATALOGUE } from './catalogue.js';
 import { benchServer, interruptRun } from './bench-server.js';
 import { killAllChildren } from './child.js';
 import { checkServices } from '../services.js';
 import { newRunContext } from './environment.js';
-import { parseOptions, USAGE, UsageError, type BenchOptions } from './options.js';
+import { BENCH_CLI, benchOptions, type BenchOptions } from './options.js';
 import { formatCpuTable, formatTable, problems, type ServerResult } from './report.js';
 import { checkTargets, formatCheck, groupEnqueueLine } from './targets.js';
 
@@ -48,14 +49,7 @@ function summary(options: BenchOptions, results: readonly ServerResult[], start:
 }
 
 async function main(): Promise<number> {
-  let options: BenchOptions;
-  try {
-    options = parseOptions(process.argv.slice(2));
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    console.error(`${error.message}\n${USAGE}`);
-    return 2;
-  }
+  const options = readCommandLine(BENCH_CLI, benchOptions);
   const start: Start = { date: new Date(), load: loadavg()[0] ?? 0 };
   const ctx = newRunContext();
   await checkServices(ctx.services, ['memcached', 'redis', 'datastore']);

@@ -1,6 +1,7 @@
+import { refusal, usageText, UsageError } from '@gaesession/infra/cli';
 import { describe, expect, it } from 'vitest';
 import { SERVER_IDS } from './catalogue.js';
-import { parseOptions, UsageError } from './options.js';
+import { BENCH_CLI, parseOptions } from './options.js';
 
 describe('parseOptions', () => {
   it('defaults to 10 s runs, 50 connections, every server, one session, 2 s warm-up', () => {
@@ -31,11 +32,35 @@ describe('parseOptions', () => {
     [['--only', 'express,nginx']],
     [['--only', '']],
     [['--sessions', '-1']],
+    [['--sessions=-1']],
     [['--cpu-prof']],
+    [['--cpu-prof=']],
     [['--verbose', '1']],
     [['stray']],
   ])('refuses %j with a UsageError', (argv) => {
     expect(() => parseOptions(argv)).toThrow(UsageError);
+  });
+
+  it('names the flag, the value and what is expected, with the valid flags, in one line', () => {
+    const line = (argv: string[]) => {
+      try {
+        parseOptions(argv);
+      } catch (error) {
+        if (error instanceof UsageError) return refusal(BENCH_CLI, error);
+      }
+      return undefined;
+    };
+    const flags =
+      'valid flags: --duration <s>, --connections <n>, --only <a,b>, --sessions <n>, --warmup <s>, ' +
+      '--cpu-prof <dir>, --idle-below <pct>, --help';
+    expect(line(['--only', 'express,nginx'])).toBe(
+      `bench: --only "express,nginx": expected comma-separated names from ${SERVER_IDS.join(', ')}; ${flags}`,
+    );
+    expect(line(['--conections', '8'])).toBe(
+      `bench: unknown flag --conections (did you mean --connections?); ${flags}`,
+    );
+    expect(usageText(BENCH_CLI)).toContain('--duration <s>');
+    expect(usageText(BENCH_CLI)).toContain('(default: 50)');
   });
 
   it('takes a threshold of background CPU to wait for', () => {

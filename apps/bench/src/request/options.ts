@@ -1,3 +1,11 @@
+import {
+  defineCommand,
+  integer,
+  parseCommandLine,
+  positiveNumber,
+  someOf,
+  type ParsedCommandLine,
+} from '@gaesession/infra/cli';
 import { SERVER_IDS, type ServerId } from './catalogue.js';
 
 export interface BenchOptions {
@@ -23,61 +31,66 @@ export interface BenchOptions {
   readonly idleBelow?: number;
 }
 
-export const USAGE = `usage: tsx --conditions=source apps/bench/src/request/main.ts [options]
-  --duration <s>      seconds per measured run (default 10)
-  --connections <n>   concurrent connections (default 50)
-  --only <a,b,...>    servers to run: ${SERVER_IDS.join(', ')} (default all)
-  --sessions <n>      spread the load over n sessions (default 1: all on one)
-  --warmup <s>        seconds of warm-up per server (default 2)
-  --cpu-prof <dir>    write the servers' CPU profiles into <dir>
-  --idle-below <pct>  before each server, wait (up to 2 min) until others use < pct % of a core`;
+/** The request-path benchmark's command line (`--help` prints it). */
+export const BENCH_CLI = defineCommand({
+  name: 'bench',
+  usage: 'npm run bench -- [flags]',
+  description: 'gaesession beside express-session and its stores, one server after another, as ratios.',
+  options: {
+    duration: { type: 'string', value: 's', default: '10', description: 'seconds per measured run' },
+    connections: { type: 'string', value: 'n', default: '50', description: 'concurrent connections' },
+    only: {
+      type: 'string',
+      value: 'a,b',
+      defaultText: 'all',
+      description: `servers to run: ${SERVER_IDS.join(', ')}`,
+    },
+    sessions: {
+      type: 'string',
+      value: 'n',
+      default: '1',
+      description: 'spread the load over n sessions (1: all on one)',
+    },
+    warmup: { type: 'string', value: 's', default: '2', description: 'seconds of warm-up per server' },
+    'cpu-prof': {
+      type: 'string',
+      value: 'dir',
+      defaultText: 'off',
+      description: "write the servers' CPU profiles into dir",
+    },
+    'idle-below': {
+      type: 'string',
+      value: 'pct',
+      defaultText: 'off',
+      description: 'before each server, wait (up to 2 min) until others use < pct % of a core',
+    },
+  },
+});
 
-export class UsageError extends Error {}
-
-function positive(name: string, raw: string | undefined, { integer = true } = {}): number {
-  const value = Number(raw);
-  if (raw === undefined || !Number.isFinite(value) || value <= 0 || (integer && !Number.isInteger(value))) {
-    throw new UsageError(`--${name} takes a positive ${integer ? 'whole ' : ''}number, got ${raw ?? 'nothing'}`);
-  }
-  return value;
-}
-
-function servers(raw: string | undefined): ServerId[] {
-  const names = (raw ?? '')
-    .split(',')
-    .map((name) => name.trim())
-    .filter((name) => name !== '');
-  const unknown = names.filter((name) => !(SERVER_IDS as readonly string[]).includes(name));
-  if (names.length === 0 || unknown.length > 0) {
-    throw new UsageError(`--only takes names from ${SERVER_IDS.join(', ')}; got ${raw ?? 'nothing'}`);
-  }
-  return SERVER_IDS.filter((id) => names.includes(id));
-}
-
-/** Parses the command line (`--name value` or `--name=value`); throws UsageError on anything else. */
-export function parseOptions(argv: readonly string[]): BenchOptions {
-  const values = new Map<string, string | undefined>();
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] ?? '';
-    if (!arg.startsWith('--')) throw new UsageError(`unexpected argument ${arg}`);
-    const eq = arg.indexOf('=');
-    if (eq !== -1) values.set(arg.slice(2, eq), arg.slice(eq + 1));
-    else values.set(arg.slice(2), argv[++i]);
-  }
-  const known = ['duration', 'connections', 'only', 'sessions', 'warmup', 'cpu-prof', 'idle-below'];
-  const unknown = [...values.keys()].filter((name) => !known.includes(name));
-  if (unknown.length > 0) throw new UsageError(`unknown option --${unknown.join(', --')}`);
-  const cpuProfDir = values.get('cpu-prof');
-  if (values.has('cpu-prof') && (cpuProfDir === undefined || cpuProfDir === '')) {
-    throw new UsageError('--cpu-prof takes a folder');
-  }
+/**
+ * The options from the parsed command line.
+ *
+ * @throws UsageError for a value out of range or an unknown server.
+ */
+export function benchOptions({ values }: ParsedCommandLine<typeof BENCH_CLI.options>): BenchOptions {
+  const idleBelow = values['idle-below'];
+  const cpuProfDir = values['cpu-prof'];
   return {
-    duration: values.has('duration') ? positive('duration', values.get('duration')) : 10,
-    connections: values.has('connections') ? positive('connections', values.get('connections')) : 50,
-    only: values.has('only') ? servers(values.get('only')) : [...SERVER_IDS],
-    sessions: values.has('sessions') ? positive('sessions', values.get('sessions')) : 1,
-    warmup: values.has('warmup') ? positive('warmup', values.get('warmup'), { integer: false }) : 2,
+    duration: integer('duration', values.duration, { min: 1 }),
+    connections: integer('connections', values.connections, { min: 1 }),
+    only: values.only === undefined ? [...SERVER_IDS] : someOf('only', values.only, SERVER_IDS),
+    sessions: integer('sessions', values.sessions, { min: 1 }),
+    warmup: positiveNumber('warmup', values.warmup),
     ...(cpuProfDir === undefined ? {} : { cpuProfDir }),
-    ...(values.has('idle-below') ? { idleBelow: positive('idle-below', values.get('idle-below')) } : {}),
+    ...(idleBelow === undefined ? {} : { idleBelow: integer('idle-below', idleBelow, { min: 1 }) }),
   };
+}
+
+/**
+ * Parses the command line (`--name value` or `--name=value`).
+ *
+ * @throws UsageError on anything else.
+ */
+export function parseOptions(argv: readonly string[]): BenchOptions {
+  return benchOptions(parseCommandLine(BENCH_CLI, argv));
 }

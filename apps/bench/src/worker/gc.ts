@@ -1,3 +1,5 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+
 /** Heap and process memory after a full collection, bytes. */
 export interface MemorySample {
   readonly heapUsed: number;
@@ -16,7 +18,7 @@ export function exposedGc(): () => void {
 /** Two full collections `settleMs` apart (timers and sockets let go of what they held), then a sample. */
 export async function settledSample(gc: () => void, settleMs: number): Promise<MemorySample> {
   gc();
-  await new Promise((resolve) => setTimeout(resolve, settleMs));
+  await sleep(settleMs);
   gc();
   const { heapUsed, rss, external } = process.memoryUsage();
   return { heapUsed, rss, external };

@@ -1,8 +1,9 @@
 // The worker benchmark: group commit against one commit per event, the batched purge against the
-// seed's, and memory over a long run. Run: `npm run bench:worker -- [options]` (see USAGE).
+// seed's, and memory over a long run. Run: `npm run bench:worker -- [flags]` (--help lists them).
+import { readCommandLine } from '@gaesession/infra/cli';
 import { machineFacts, newRunContext } from './context.js';
 import { checkServices } from '../services.js';
-import { parseOptions, USAGE, UsageError, type WorkerBenchOptions } from './options.js';
+import { WORKER_BENCH_CLI, workerBenchOptions } from './options.js';
 import { formatReport } from './report.js';
 import { runWorkerBench } from './run.js';
 
@@ -11,14 +12,7 @@ function commandLine(argv: readonly string[]): string {
 }
 
 async function main(argv: readonly string[]): Promise<number> {
-  let options: WorkerBenchOptions;
-  try {
-    options = parseOptions(argv);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    console.error(`${error.message}\n${USAGE}`);
-    return 2;
-  }
+  const options = readCommandLine(WORKER_BENCH_CLI, workerBenchOptions, argv);
   const started = new Date();
   const ctx = newRunContext();
   await checkServices(ctx.services, ['redis', 'datastore']);

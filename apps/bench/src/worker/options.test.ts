@@ -1,5 +1,6 @@
+import { refusal, usageText, UsageError } from '@gaesession/infra/cli';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_OPTIONS, parseOptions, UsageError } from './options.js';
+import { DEFAULT_OPTIONS, parseOptions, WORKER_BENCH_CLI } from './options.js';
 
 describe('parseOptions', () => {
   it('gives the defaults for no arguments', () => {
@@ -34,8 +35,35 @@ describe('parseOptions', () => {
     [['--only=']],
     [['--nope', '1']],
     [['--events']],
+    [['--events', '-5']],
+    [['--purge=1e3x']],
     [['stray']],
   ])('refuses %j with a UsageError', (argv) => {
     expect(() => parseOptions(argv)).toThrow(UsageError);
+  });
+
+  it('says in one line which value of which flag is wrong, and lists the flags', () => {
+    let line: string | undefined;
+    try {
+      parseOptions(['--concurrency=32,x']);
+    } catch (error) {
+      if (error instanceof UsageError) line = refusal(WORKER_BENCH_CLI, error);
+    }
+    expect(line).toMatch(
+      /^bench:worker: --concurrency "32,x": expected a comma-separated list of positive whole numbers; valid flags: --events <n>, /,
+    );
+    expect(line).toMatch(/, --only <a,b>, --help$/);
+  });
+
+  it('shows every default in the usage', () => {
+    const usage = usageText(WORKER_BENCH_CLI);
+    for (const shown of [
+      '(default: 5000)',
+      '(default: 0.9)',
+      '(default: 32,200)',
+      '(default: 32,80,200)',
+      '(default: all)',
+    ])
+      expect(usage).toContain(shown);
   });
 });

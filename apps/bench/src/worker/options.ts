@@ -1,3 +1,12 @@
+import {
+  badValue,
+  defineCommand,
+  integer,
+  parseCommandLine,
+  someOf,
+  type ParsedCommandLine,
+} from '@gaesession/infra/cli';
+
 /** The measurements of a run. */
 export const MEASUREMENTS = ['drain', 'hot', 'purge', 'memory'] as const;
 export type Measurement = (typeof MEASUREMENTS)[number];
@@ -44,109 +53,119 @@ export const DEFAULT_OPTIONS: WorkerBenchOptions = {
   only: MEASUREMENTS,
 };
 
-export const USAGE = `usage: npm run bench:worker -- [options]
-  --events <n>           events queued for the drain (default ${DEFAULT_OPTIONS.events})
-  --distinct <share>     share of drain events on a session of their own, 0..1 (default ${DEFAULT_OPTIONS.distinct})
-  --concurrency <a,b>    drain consumer concurrency, one pair of runs each (default ${DEFAULT_OPTIONS.concurrency.join(',')})
-  --hot-changes <n>      changes of the hot-session run (default ${DEFAULT_OPTIONS.hotChanges})
-  --hot-sessions <n>     sessions they are spread over (default ${DEFAULT_OPTIONS.hotSessions})
-  --hot-in-flight <a,b>  deliveries in flight, one hot-session run each (default ${DEFAULT_OPTIONS.hotInFlight.join(',')})
-  --purge <n>            expired sessions per purge (default ${DEFAULT_OPTIONS.purge})
-  --memory-events <n>    events of the memory run (default ${DEFAULT_OPTIONS.memoryEvents})
-  --memory-sessions <n>  sessions of the memory run (default ${DEFAULT_OPTIONS.memorySessions})
-  --only <a,b>           measurements: ${MEASUREMENTS.join(', ')} (default all)`;
-
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
-
-const FLAGS = [
-  'events',
-  'distinct',
-  'concurrency',
-  'hot-changes',
-  'hot-sessions',
-  'hot-in-flight',
-  'purge',
-  'memory-events',
-  'memory-sessions',
-  'only',
-] as const;
-
-type Flag = (typeof FLAGS)[number];
-
-function isFlag(name: string): name is Flag {
-  return (FLAGS as readonly string[]).includes(name);
-}
-
-function count(flag: string, raw: string): number {
-  const value = Number(raw);
-  if (raw.trim() === '' || !Number.isSafeInteger(value) || value <= 0) {
-    throw new UsageError(`--${flag} takes a positive whole number, got "${raw}"`);
-  }
-  return value;
-}
+/** The worker benchmark's command line (`--help` prints it). */
+export const WORKER_BENCH_CLI = defineCommand({
+  name: 'bench:worker',
+  usage: 'npm run bench:worker -- [flags]',
+  description: "Group commit against one commit per event, the batched purge against the seed's, and memory.",
+  options: {
+    events: {
+      type: 'string',
+      value: 'n',
+      default: `${DEFAULT_OPTIONS.events}`,
+      description: 'events queued for the drain',
+    },
+    distinct: {
+      type: 'string',
+      value: 'share',
+      default: `${DEFAULT_OPTIONS.distinct}`,
+      description: 'share of drain events on a session of their own, in (0, 1]',
+    },
+    concurrency: {
+      type: 'string',
+      value: 'a,b',
+      default: DEFAULT_OPTIONS.concurrency.join(','),
+      description: 'drain consumer concurrency, one pair of runs each',
+    },
+    'hot-changes': {
+      type: 'string',
+      value: 'n',
+      default: `${DEFAULT_OPTIONS.hotChanges}`,
+      description: 'changes of the hot-session run',
+    },
+    'hot-sessions': {
+      type: 'string',
+      value: 'n',
+      default: `${DEFAULT_OPTIONS.hotSessions}`,
+      description: 'sessions they are spread over',
+    },
+    'hot-in-flight': {
+      type: 'string',
+      value: 'a,b',
+      default: DEFAULT_OPTIONS.hotInFlight.join(','),
+      description: 'deliveries in flight, one hot-session run each',
+    },
+    purge: {
+      type: 'string',
+      value: 'n',
+      default: `${DEFAULT_OPTIONS.purge}`,
+      description: 'expired sessions per purge',
+    },
+    'memory-events': {
+      type: 'string',
+      value: 'n',
+      default: `${DEFAULT_OPTIONS.memoryEvents}`,
+      description: 'events of the memory run',
+    },
+    'memory-sessions': {
+      type: 'string',
+      value: 'n',
+      default: `${DEFAULT_OPTIONS.memorySessions}`,
+      description: 'sessions of the memory run',
+    },
+    only: {
+      type: 'string',
+      value: 'a,b',
+      defaultText: 'all',
+      description: `measurements: ${MEASUREMENTS.join(', ')}`,
+    },
+  },
+});
 
 function share(flag: string, raw: string): number {
   const value = Number(raw);
-  if (raw.trim() === '' || !(value > 0 && value <= 1))
-    throw new UsageError(`--${flag} takes a number in (0, 1], got "${raw}"`);
+  if (raw.trim() === '' || !(value > 0 && value <= 1)) throw badValue(flag, raw, 'a number in (0, 1]');
   return value;
 }
 
-function list(raw: string): string[] {
-  return raw
+/** A comma-separated list of positive whole numbers, repeats dropped. */
+function counts(flag: string, raw: string): number[] {
+  const values = raw
     .split(',')
     .map((item) => item.trim())
-    .filter((item) => item !== '');
+    .filter((item) => item !== '')
+    .map(Number);
+  if (values.length === 0 || !values.every((value) => Number.isSafeInteger(value) && value > 0))
+    throw badValue(flag, raw, 'a comma-separated list of positive whole numbers');
+  return [...new Set(values)];
 }
 
-/** A parser of a comma-separated list of positive whole numbers, repeats dropped. */
-function counts(flag: string): (raw: string) => number[] {
-  return (raw) => {
-    const values = list(raw).map((item) => count(flag, item));
-    if (values.length === 0) throw new UsageError(`--${flag} takes a list of positive whole numbers`);
-    return [...new Set(values)];
-  };
-}
-
-function measurements(raw: string): Measurement[] {
-  const names = list(raw);
-  const unknown = names.filter((name) => !(MEASUREMENTS as readonly string[]).includes(name));
-  if (names.length === 0 || unknown.length > 0) {
-    throw new UsageError(`--only takes names from ${MEASUREMENTS.join(', ')}, got "${raw}"`);
-  }
-  return MEASUREMENTS.filter((name) => names.includes(name));
-}
-
-/** Parses `--name value` and `--name=value` arguments; throws {@link UsageError} on anything else. */
-export function parseOptions(argv: readonly string[]): WorkerBenchOptions {
-  const values = new Map<Flag, string>();
-  for (let index = 0; index < argv.length; index++) {
-    const arg = argv[index] ?? '';
-    if (!arg.startsWith('--')) throw new UsageError(`unexpected argument "${arg}"`);
-    const eq = arg.indexOf('=');
-    const name = eq === -1 ? arg.slice(2) : arg.slice(2, eq);
-    if (!isFlag(name)) throw new UsageError(`unknown option --${name}`);
-    const value = eq === -1 ? argv[++index] : arg.slice(eq + 1);
-    if (value === undefined) throw new UsageError(`--${name} needs a value`);
-    values.set(name, value);
-  }
-  const option = <T>(flag: Flag, parse: (raw: string) => T, fallback: T): T => {
-    const raw = values.get(flag);
-    return raw === undefined ? fallback : parse(raw);
-  };
-  const positive = (flag: Flag) => (raw: string) => count(flag, raw);
+/**
+ * The options from the parsed command line.
+ *
+ * @throws UsageError for a value out of range or an unknown measurement.
+ */
+export function workerBenchOptions({ values }: ParsedCommandLine<typeof WORKER_BENCH_CLI.options>): WorkerBenchOptions {
+  const count = (flag: string, raw: string) => integer(flag, raw, { min: 1 });
   return {
-    events: option('events', positive('events'), DEFAULT_OPTIONS.events),
-    distinct: option('distinct', (raw) => share('distinct', raw), DEFAULT_OPTIONS.distinct),
-    concurrency: option('concurrency', counts('concurrency'), DEFAULT_OPTIONS.concurrency),
-    hotChanges: option('hot-changes', positive('hot-changes'), DEFAULT_OPTIONS.hotChanges),
-    hotSessions: option('hot-sessions', positive('hot-sessions'), DEFAULT_OPTIONS.hotSessions),
-    hotInFlight: option('hot-in-flight', counts('hot-in-flight'), DEFAULT_OPTIONS.hotInFlight),
-    purge: option('purge', positive('purge'), DEFAULT_OPTIONS.purge),
-    memoryEvents: option('memory-events', positive('memory-events'), DEFAULT_OPTIONS.memoryEvents),
-    memorySessions: option('memory-sessions', positive('memory-sessions'), DEFAULT_OPTIONS.memorySessions),
-    only: option('only', measurements, DEFAULT_OPTIONS.only),
+    events: count('events', values.events),
+    distinct: share('distinct', values.distinct),
+    concurrency: counts('concurrency', values.concurrency),
+    hotChanges: count('hot-changes', values['hot-changes']),
+    hotSessions: count('hot-sessions', values['hot-sessions']),
+    hotInFlight: counts('hot-in-flight', values['hot-in-flight']),
+    purge: count('purge', values.purge),
+    memoryEvents: count('memory-events', values['memory-events']),
+    memorySessions: count('memory-sessions', values['memory-sessions']),
+    only: values.only === undefined ? DEFAULT_OPTIONS.only : someOf('only', values.only, MEASUREMENTS),
   };
+}
+
+/**
+ * Parses `--name value` and `--name=value` arguments.
+ *
+ * @throws UsageError on anything else.
+ */
+export function parseOptions(argv: readonly string[]): WorkerBenchOptions {
+  return workerBenchOptions(parseCommandLine(WORKER_BENCH_CLI, argv));
 }

@@ -1,50 +1,84 @@
 import { readFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { decodeBatch } from '@gaesession/events';
 import type { DeadLetter } from '@gaesession/persistence';
 import { isSessionError, messageOf } from '@gaesession/core';
+import { parseCli, positiveInteger, refusal, UsageError } from './args.js';
 import { EXIT, type CliContext, type CliOutput } from './context.js';
 
-export const DEAD_LETTERS_USAGE = `usage: dead-letters <command>
-  list [--limit N]          most recent failures first (default 50)
+export const DEAD_LETTERS_USAGE = `usage: dead-letters <command> [flags]
+  list [--limit N]          most recent failures first (default: 50)
   show <id>                 one letter, with its payload decoded
   replay <id>               apply the letter's events, then delete it (harmless to repeat)
   replay --all              replay every letter; failures stay, with their new reason
   update <id> <file|->      replace the payload (to fix it before a replay); - reads stdin
   discard <id>              delete a letter without replaying it
+  -h, --help                show this text
+An id that starts with "--" goes after a "--": show -- --abc...
 exit codes: 0 done, 1 failed or not found, 2 usage`;
 
 type Context = Pick<CliContext, 'deadLetters' | 'repository'>;
 
-const OPTIONS = {
-  limit: { type: 'string' },
+const FLAGS = {
+  limit: { type: 'string', value: 'n' },
   all: { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
 } as const;
 
-/** True for `--name` of an option that takes a value (the next argument). */
-const takesValue = (arg: string) =>
-  Object.entries(OPTIONS).some(([name, option]) => arg === `--${name}` && option.type === 'string');
+/** The positional arguments each command takes after its name. */
+const ARGUMENTS = {
+  list: [],
+  show: ['id'],
+  replay: ['id'],
+  update: ['id', 'file'],
+  discard: ['id'],
+} as const;
+
+type Command = keyof typeof ARGUMENTS;
+
+const COMMANDS = Object.keys(ARGUMENTS) as Command[];
+
+type Invocation =
+  | { readonly command: 'list'; readonly limit: number }
+  | { readonly command: 'replay-all' }
+  | { readonly command: 'show' | 'replay' | 'discard'; readonly id: string }
+  | { readonly command: 'update'; readonly id: string; readonly file: string };
 
 /**
- * Separates the options from the positionals by hand: a letter id is base64url, so it may start
- * with "-", and must not be taken for an unknown option. Options are long (`--limit`), plus
- * `-h`; `--` ends them (for an id that starts with "--").
+ * The command and its arguments, checked.
+ *
+ * @throws UsageError naming what is wrong.
  */
-function splitArgs(argv: readonly string[]): { optionArgs: string[]; positionals: string[] } {
-  const optionArgs: string[] = [];
-  const positionals: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] ?? '';
-    if (arg === '--') {
-      positionals.push(...argv.slice(i + 1));
-      break;
-    }
-    if (takesValue(arg)) optionArgs.push(arg, argv[++i] ?? '');
-    else if (arg.startsWith('--') || arg === '-h') optionArgs.push(arg);
-    else positionals.push(arg);
+function invocation(argv: readonly string[]): Invocation | 'help' {
+  const { values, positionals, help } = parseCli(argv, FLAGS, { positionals: true });
+  if (help) return 'help';
+  const [name, ...args] = positionals;
+  if (name === undefined) throw new UsageError(`no command given: expected ${COMMANDS.join(', ')}`);
+  if (!Object.hasOwn(ARGUMENTS, name))
+    throw new UsageError(`unknown command ${JSON.stringify(name)}: expected ${COMMANDS.join(', ')}`);
+  const command = name as Command;
+  if (values.limit !== undefined && command !== 'list') throw new UsageError(`--limit applies to list, not ${command}`);
+  if (values.all && command !== 'replay') throw new UsageError(`--all applies to replay, not ${command}`);
+  if (command === 'replay' && values.all) {
+    if (args.length > 0) throw new UsageError('replay takes an id or --all, not both');
+    return { command: 'replay-all' };
   }
-  return { optionArgs, positionals };
+  const wanted: readonly string[] = ARGUMENTS[command];
+  if (args.length > wanted.length) {
+    const synopsis = [command, ...wanted.map((arg) => `<${arg}>`)].join(' ');
+    throw new UsageError(`unexpected argument ${JSON.stringify(args[wanted.length])} after ${synopsis}`);
+  }
+  if (args.length < wanted.length) {
+    const missing = wanted.slice(args.length).map((arg) => `<${arg}>`);
+    throw new UsageError(`${command} needs ${missing.join(' ')}${command === 'replay' ? ' or --all' : ''}`);
+  }
+  const [id = '', file = ''] = args;
+  switch (command) {
+    case 'list':
+      return { command, limit: values.limit === undefined ? 50 : positiveInteger('limit', values.limit) };
+    case 'update':
+      return { command, id, file };
+    default:
+      return { command, id };
+  }
 }
 
 /** Runs one dead-letter command; resolves with the exit code. */
@@ -53,41 +87,31 @@ export async function runDeadLetterCommand(
   context: Context,
   output: CliOutput,
 ): Promise<number> {
-  let parsed;
-  const { optionArgs, positionals } = splitArgs(argv);
+  let call;
   try {
-    parsed = parseArgs({ args: optionArgs, options: OPTIONS });
+    call = invocation(argv);
   } catch (error) {
-    return usage(output, messageOf(error));
+    if (!(error instanceof UsageError)) throw error;
+    output.err(refusal('dead-letters', FLAGS, error));
+    return EXIT.usage;
   }
-  const { values } = parsed;
-  const [command, id, file, ...extra] = positionals;
-  if (values.help === true) {
+  if (call === 'help') {
     output.out(DEAD_LETTERS_USAGE);
     return EXIT.ok;
   }
-  if (extra.length > 0) return usage(output, `unexpected arguments: ${extra.join(' ')}`);
-  switch (command) {
-    case 'list': {
-      const limit = values.limit === undefined ? 50 : Number(values.limit);
-      if (!Number.isSafeInteger(limit) || limit < 1)
-        return usage(output, `--limit ${values.limit ?? ''}: expected a positive integer`);
-      return list(context, output, limit);
-    }
+  switch (call.command) {
+    case 'list':
+      return list(context, output, call.limit);
     case 'show':
-      return id === undefined ? usage(output, 'show needs an id') : show(context, output, id);
+      return show(context, output, call.id);
     case 'replay':
-      if (values.all === true)
-        return id === undefined ? replayAll(context, output) : usage(output, 'replay takes an id or --all, not both');
-      return id === undefined ? usage(output, 'replay needs an id or --all') : replayOne(context, output, id);
+      return replayOne(context, output, call.id);
+    case 'replay-all':
+      return replayAll(context, output);
     case 'update':
-      return id === undefined || file === undefined
-        ? usage(output, 'update needs an id and a file')
-        : update(context, output, id, file);
+      return update(context, output, call.id, call.file);
     case 'discard':
-      return id === undefined ? usage(output, 'discard needs an id') : discard(context, output, id);
-    default:
-      return usage(output, command === undefined ? 'no command given' : `unknown command "${command}"`);
+      return discard(context, output, call.id);
   }
 }
 
@@ -191,11 +215,6 @@ function summary(letter: DeadLetter): string {
 function notFound(output: CliOutput, id: string): number {
   output.err(`no dead letter ${id}`);
   return EXIT.failed;
-}
-
-function usage(output: CliOutput, problem: string): number {
-  output.err(`${problem}\n${DEAD_LETTERS_USAGE}`);
-  return EXIT.usage;
 }
 
 async function readStdin(): Promise<string> {

@@ -1,13 +1,18 @@
-import { parseArgs } from 'node:util';
 import { DEFAULT_EVENT_LOG_KIND, rebuildFromEventLog } from '@gaesession/persistence';
 import { messageOf } from '@gaesession/core';
+import { parseCli, positiveInteger, refusal, UsageError } from './args.js';
 import { EXIT, type CliContext, type CliOutput } from './context.js';
 
-export const REBUILD_USAGE = `usage: rebuild [--page-size N]
+export const REBUILD_USAGE = `usage: rebuild [flags]
   Re-applies the event log (kind ${DEFAULT_EVENT_LOG_KIND}, kept when EVENT_LOG_RETENTION_MS is set)
   to the Session entities. It never reverts a newer stored state, so it is safe to run any time;
   to rebuild from scratch, delete the Session entities first.
+flags:
+  --page-size <n>  log entries read per query (default: 500)
+  -h, --help       show this text
 exit codes: 0 done, 1 failed, 2 usage`;
+
+const FLAGS = { 'page-size': { type: 'string', value: 'n' } } as const;
 
 /** Runs the rebuild; resolves with the exit code. */
 export async function runRebuildCommand(
@@ -15,23 +20,17 @@ export async function runRebuildCommand(
   context: Pick<CliContext, 'config' | 'datastore'>,
   output: CliOutput,
 ): Promise<number> {
-  let values;
+  let pageSize;
   try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      options: { 'page-size': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-    }));
+    const { values, help } = parseCli(argv, FLAGS, { positionals: false });
+    if (help) {
+      output.out(REBUILD_USAGE);
+      return EXIT.ok;
+    }
+    pageSize = values['page-size'] === undefined ? 500 : positiveInteger('page-size', values['page-size']);
   } catch (error) {
-    output.err(`${messageOf(error)}\n${REBUILD_USAGE}`);
-    return EXIT.usage;
-  }
-  if (values.help === true) {
-    output.out(REBUILD_USAGE);
-    return EXIT.ok;
-  }
-  const pageSize = Number(values['page-size'] ?? 500);
-  if (!Number.isSafeInteger(pageSize) || pageSize < 1) {
-    output.err(`--page-size ${values['page-size'] ?? ''}: expected a positive integer\n${REBUILD_USAGE}`);
+    if (!(error instanceof UsageError)) throw error;
+    output.err(refusal('rebuild', FLAGS, error));
     return EXIT.usage;
   }
   const { config, datastore } = context;

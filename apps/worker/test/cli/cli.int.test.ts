@@ -105,10 +105,12 @@ describe('dead-letters', () => {
       ['replay', id, '--all'],
       ['list', '--limit', '0'],
       ['list', '--bogus'],
+      ['discard', id, 'extra'],
     ]) {
       const result = await run(...argv);
-      expect(result.code).toBe(2);
-      expect(result.stderr).toContain('usage: dead-letters');
+      expect(result.code, argv.join(' ')).toBe(2);
+      // One line: the problem, then the valid flags.
+      expect(result.stderr, argv.join(' ')).toMatch(/^dead-letters: [^\n]+; valid flags: --limit <n>, --all, --help$/);
     }
   });
 
@@ -118,8 +120,11 @@ describe('dead-letters', () => {
     // Not a usage error: the id is looked up, and (unless it is this letter's) not found.
     const result = await run('show', dashed);
     expect(result.code).toBe(dashed === id ? 0 : 1);
-    expect(result.stderr).not.toContain('usage: dead-letters');
+    expect(result.stderr).not.toContain('valid flags');
     expect((await run('show', '--', id)).code).toBe(0);
+    // Also where an option's value could be expected, and after the flags.
+    expect((await run('replay', dashed)).stderr).not.toContain('valid flags');
+    expect((await run('discard', '-x', '--')).stderr).toBe('no dead letter -x');
   });
 
   it('runs as a command, with exit codes', async () => {
@@ -130,6 +135,9 @@ describe('dead-letters', () => {
     const missing = runEntry('cli/dead-letters.ts', ['show', 'nope'], env);
     expect(await missing.exited).toBe(1);
     expect(missing.output()).toContain('no dead letter nope');
+    const typo = runEntry('cli/dead-letters.ts', ['list', '--limt', '5'], env);
+    expect(await typo.exited).toBe(2);
+    expect(typo.output()).toBe('dead-letters: unknown flag --limt; valid flags: --limit <n>, --all, --help\n');
   });
 });
 
@@ -146,6 +154,10 @@ describe('rebuild', () => {
     expect(output.stdout.join('\n')).toContain('read 3 logged event(s): 2 session(s) written');
     expect(await context.repository.load(a)).toMatchObject({ version: 2, attrs: { n: 2 } });
     expect(await context.repository.load(b)).toMatchObject({ version: 1 });
-    expect(await runRebuildCommand(['--page-size', 'x'], context, capture())).toBe(2);
+    const refused = capture();
+    expect(await runRebuildCommand(['--page-size', 'x'], context, refused)).toBe(2);
+    expect(refused.stderr).toEqual([
+      'rebuild: --page-size "x": expected a positive whole number; valid flags: --page-size <n>, --help',
+    ]);
   });
 });
