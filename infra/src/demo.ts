@@ -1,9 +1,10 @@
-// npm run demo [-- --queue cloud-tasks] (--help lists the flags): the whole thing on one machine.
+// npm run demo [-- --queue cloud-tasks] [--cache valkey] (--help lists the flags): the whole thing on one machine.
 // Brings up the local stack, builds, starts the web app and the worker, and stops everything it
 // started on Ctrl-C.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import { PURGE_PATH, SECRET_HEADER } from '@gaesession/events';
 import { defineCommand, integer, oneOf, readCommandLine } from './cli/args.js';
 import { waitFor } from './stack/probe.js';
 import { cloudTasks, servicesFor, StackError } from './stack/services.js';
@@ -15,6 +16,7 @@ const log = (line: string) => {
 };
 
 const QUEUES = ['bullmq', 'cloud-tasks'] as const;
+const CACHES = ['memcached', 'valkey'] as const;
 
 const DEMO_CLI = defineCommand({
   name: 'demo',
@@ -22,6 +24,12 @@ const DEMO_CLI = defineCommand({
   description: 'Brings up the local stack, builds, starts the web app and the worker; Ctrl-C stops what it started.',
   options: {
     queue: { type: 'string', value: QUEUES.join('|'), default: 'bullmq', description: 'the queue between them' },
+    cache: {
+      type: 'string',
+      value: CACHES.join('|'),
+      default: 'memcached',
+      description: "the web app's session cache (valkey: the stack's redis-server on 6380)",
+    },
     'web-port': {
       type: 'string',
       value: 'port',
@@ -37,8 +45,9 @@ const DEMO_CLI = defineCommand({
   },
 });
 
-const { queue, webPort, workerPort } = readCommandLine(DEMO_CLI, ({ values }) => ({
+const { queue, cache, webPort, workerPort } = readCommandLine(DEMO_CLI, ({ values }) => ({
   queue: oneOf('queue', values.queue, QUEUES),
+  cache: oneOf('cache', values.cache, CACHES),
   webPort: integer('web-port', values['web-port'], { min: 1, max: 65535 }),
   workerPort: integer('worker-port', values['worker-port'], { min: 1, max: 65535 }),
 }));
@@ -112,13 +121,13 @@ function stop(code: number): Promise<never> {
  */
 function startCron(workerUrl: string, secret: string, everyMs: number): NodeJS.Timeout {
   const timer = setInterval(() => {
-    fetch(`${workerUrl}/tasks/purge`, { headers: { 'X-Worker-Secret': secret }, signal: AbortSignal.timeout(everyMs) })
+    fetch(`${workerUrl}${PURGE_PATH}`, { headers: { [SECRET_HEADER]: secret }, signal: AbortSignal.timeout(everyMs) })
       .then(async (res) => {
         const body = await res.text();
-        if (!res.ok) log(`cron: GET /tasks/purge answered ${res.status} ${body}`);
+        if (!res.ok) log(`cron: GET ${PURGE_PATH} answered ${res.status} ${body}`);
       })
       .catch((error: unknown) => {
-        if (stopping === undefined) log(`cron: GET /tasks/purge failed: ${String(error)}`);
+        if (stopping === undefined) log(`cron: GET ${PURGE_PATH} failed: ${String(error)}`);
       });
   }, everyMs);
   timer.unref();
@@ -145,6 +154,7 @@ async function main(): Promise<void> {
   const env = {
     ...stackEnv(services),
     QUEUE_BACKEND: queue,
+    CACHE_BACKEND: cache,
     WORKER_SHARED_SECRET: secret,
     WORKER_URL: `http://127.0.0.1:${workerPort}`,
     // Local http:// only: production cookies are Secure.
@@ -164,7 +174,7 @@ async function main(): Promise<void> {
   log('');
   log(`demo app:  http://127.0.0.1:${webPort}/   (log in with any name, password "a")`);
   log(`JSON API:  http://127.0.0.1:${webPort}/api/session`);
-  log(`worker:    http://127.0.0.1:${workerPort}/metrics   (queue: ${queue})`);
+  log(`worker:    http://127.0.0.1:${workerPort}/metrics   (queue: ${queue}, cache: ${cache})`);
   log('Ctrl-C stops the apps and the services this command started.');
 }
 
