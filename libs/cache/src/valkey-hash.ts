@@ -6,14 +6,15 @@ const ATTRIBUTE = 'a:';
 
 /**
  * The hash fields of an entry, as a flat field/value list (the token `c` is the script's to set).
- * A session is `k` key, `v` version, `cr` created, `ac` accessed, `to` timeout, `cn` the
- * constants' JSON and one `a:<name>` per attribute; a tombstone is `t` = 1.
+ * A session is `k` key, `v` version, `cr` created, `ac` accessed, `to` timeout, `p` its principal
+ * (when it has one), `cn` the constants' JSON and one `a:<name>` per attribute; a tombstone is `t` = 1.
  */
 export function entryFields(entry: CacheEntry): string[] {
   if ('tombstone' in entry) return ['t', '1'];
-  const { key, version, created, accessed, timeout, constants, attrs } = entry.record;
+  const { key, version, created, accessed, timeout, principal, constants, attrs } = entry.record;
   const fields = ['k', key, 'v', String(version), 'cr', String(created), 'ac', String(accessed)];
   fields.push('to', String(timeout), 'cn', JSON.stringify(constants));
+  if (principal !== undefined) fields.push('p', principal);
   for (const [name, value] of Object.entries(attrs)) fields.push(ATTRIBUTE + name, JSON.stringify(value));
   return fields;
 }
@@ -42,7 +43,7 @@ export function hashFromList(list: readonly string[]): Record<string, string> {
 /** The entry of a hash; undefined when the hash is not one this adapter wrote (unreadable: a miss). */
 function readEntry(hash: Readonly<Record<string, string>>): CacheEntry | undefined {
   if (hash.t === '1') return { tombstone: true };
-  const { k: key, v, cr, ac, to, cn } = hash;
+  const { k: key, v, cr, ac, to, cn, p: principal } = hash;
   if (key === undefined || v === undefined || cr === undefined || ac === undefined || to === undefined)
     return undefined;
   if (cn === undefined) return undefined;
@@ -59,6 +60,7 @@ function readEntry(hash: Readonly<Record<string, string>>): CacheEntry | undefin
       created: Number(cr),
       accessed: Number(ac),
       timeout: Number(to),
+      ...(principal === undefined ? {} : { principal }),
       constants: JSON.parse(cn) as JsonObject,
       attrs,
     };

@@ -32,6 +32,21 @@ export {
 export { describeError, jsonLogger, silentLogger, type LogFields, type Logger } from './logger.js';
 export { applyOps, checkedSum, type Op } from './ops.js';
 export { withDefaults, type LooseOptions, type WithDefaults } from './options.js';
-export { DEFAULT_TIMEOUT_MS, expiresAt, isExpired, type SessionRecord } from './record.js';
-export type { SessionStore, SessionWrite, WriteKind, WriteResult } from './store.js';
+export {
+  DEFAULT_TIMEOUT_MS,
+  expiresAt,
+  isExpired,
+  MAX_PRINCIPAL_LENGTH,
+  principalProblem,
+  type SessionRecord,
+} from './record.js';
+export type {
+  ListOptions,
+  PrincipalSession,
+  PrincipalSessionPage,
+  SessionStore,
+  SessionWrite,
+  WriteKind,
+  WriteResult,
+} from './store.js';
 export { isWellFormedToken, newToken, sessionKey, TOKEN_LENGTH } from './token.js';

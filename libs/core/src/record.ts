@@ -18,10 +18,26 @@ export interface SessionRecord {
   readonly accessed: number;
   /** Idle timeout in ms: the session expires at `accessed + timeout`. */
   readonly timeout: number;
-  /** Attributes fixed at creation (for example the user id). */
+  /**
+   * The user the session belongs to, when the app said so at creation (`createSession({ principal })`):
+   * application data, not a secret. Kept across regenerate; Datastore indexes it, so an app can
+   * list a user's sessions and end them all.
+   */
+  readonly principal?: string;
+  /** Attributes fixed at creation (for example a device label). */
   readonly constants: JsonObject;
   /** Mutable attributes. */
   readonly attrs: JsonObject;
+}
+
+/** The longest principal accepted, in characters (Datastore indexes strings up to 1500 bytes). */
+export const MAX_PRINCIPAL_LENGTH = 256;
+
+/** Why `principal` is not a usable principal, or undefined when it is. */
+export function principalProblem(principal: unknown): string | undefined {
+  if (typeof principal !== 'string' || principal === '') return 'must be a non-empty string';
+  if (principal.length > MAX_PRINCIPAL_LENGTH) return `must be at most ${MAX_PRINCIPAL_LENGTH} characters`;
+  return undefined;
 }
 
 export function expiresAt(record: Pick<SessionRecord, 'accessed' | 'timeout'>): number {

@@ -1,3 +1,4 @@
+import type { JsonObject } from './json.js';
 import type { Op } from './ops.js';
 import type { SessionRecord } from './record.js';
 
@@ -25,6 +26,31 @@ export type WriteResult =
   | { readonly ok: true; readonly record?: SessionRecord }
   | { readonly ok: false; readonly current: SessionRecord | undefined };
 
+/** One live session of a principal, as a list of a user's sessions shows it: never its token. */
+export interface PrincipalSession {
+  /** The session key (a hash of the token). */
+  readonly key: string;
+  readonly created: number;
+  /** The last write or touch that reached durable storage, ms since the epoch. */
+  readonly accessed: number;
+  readonly expiresAt: number;
+  /** What the app kept with the session at creation, e.g. a coarse device label. */
+  readonly constants: JsonObject;
+}
+
+/** A page of a principal's sessions; `cursor` is set when there may be more. */
+export interface PrincipalSessionPage {
+  readonly sessions: readonly PrincipalSession[];
+  readonly cursor?: string;
+}
+
+export interface ListOptions {
+  /** Sessions per page, at most 500. @defaultValue 100 */
+  readonly limit?: number;
+  /** Where the previous page stopped. */
+  readonly cursor?: string;
+}
+
 /**
  * Where sessions live. Implementations: {@link MemoryStore} for tests, and the write-behind store
  * (`@gaesession/store`) for production. The HTTP layer never talks to a database directly.
@@ -43,4 +69,11 @@ export interface SessionStore {
    * it is a compare-and-set like {@link write}; without, it is unconditional.
    */
   destroy(key: string, baseVersion?: number): Promise<WriteResult>;
+  /** The live sessions of `principal`, a page at a time, from durable storage. Optional for a store. */
+  listByPrincipal?(principal: string, options?: ListOptions): Promise<PrincipalSessionPage>;
+  /**
+   * Ends every live session of `principal` but those in `except`, each exactly as {@link destroy}
+   * ends one, page by page; answers how many it ended. Optional for a store.
+   */
+  destroyByPrincipal?(principal: string, options?: { readonly except?: readonly string[] }): Promise<number>;
 }

@@ -15,6 +15,8 @@ export interface SessionSnapshot {
   readonly created: number;
   readonly accessed: number;
   readonly timeout: number;
+  /** The user the session belongs to; absent when it has none (and in events written before it existed). */
+  readonly principal?: string;
   readonly constants: JsonObject;
   readonly attrs: JsonObject;
 }
@@ -55,7 +57,7 @@ export function eventId(key: string, version: number): string {
 
 /** The event for one landed store write. */
 export function eventFromWrite(write: SessionWrite, occurredAt = Date.now()): SessionEvent {
-  const { key, version, created, accessed, timeout, constants, attrs } = write.record;
+  const { key, version, created, accessed, timeout, principal, constants, attrs } = write.record;
   return {
     v: 1,
     id: eventId(key, version),
@@ -63,7 +65,7 @@ export function eventFromWrite(write: SessionWrite, occurredAt = Date.now()): Se
     key,
     version,
     ops: write.ops,
-    snapshot: { created, accessed, timeout, constants, attrs },
+    snapshot: { created, accessed, timeout, ...(principal === undefined ? {} : { principal }), constants, attrs },
     occurredAt,
     expiresAt: expiresAt(write.record),
   };

@@ -1,4 +1,4 @@
-import { MAX_JSON_DEPTH, toJsonValue } from '@gaesession/core';
+import { MAX_JSON_DEPTH, MAX_PRINCIPAL_LENGTH, toJsonValue } from '@gaesession/core';
 import { z } from 'zod';
 import { InvalidEventError } from './errors.js';
 import { eventId, type SessionEvent } from './event.js';
@@ -36,6 +36,7 @@ const snapshot = z.strictObject({
   created: time,
   accessed: time,
   timeout: z.number().int().positive(),
+  principal: z.string().min(1).max(MAX_PRINCIPAL_LENGTH).optional(),
   constants: jsonObject,
   attrs: jsonObject,
 });

@@ -12,9 +12,10 @@ export const MAX_ENTITY_BYTES = 1_048_572;
 export const MAX_UNINDEXED_VALUE_BYTES = 1_048_487;
 
 /**
- * Properties of a `Session` entity (key name = session key hash). Only `expiresAt` is indexed:
- * the purge queries it, nothing queries the rest, and every indexed property costs index writes.
- * `expiresAt` is a timestamp so that a Datastore TTL policy can use it as a backstop.
+ * Properties of a `Session` entity (key name = session key hash). Only `expiresAt` (the purge
+ * queries it) and `principal` (a user's sessions are listed by it) are indexed: every indexed
+ * property costs index writes. `expiresAt` is a timestamp so that a Datastore TTL policy can use it
+ * as a backstop.
  */
 export interface SessionProperties {
   /** Version of the state held: the newest applied event, or the destroying event for a tombstone. */
@@ -25,17 +26,28 @@ export interface SessionProperties {
   readonly tombstone: boolean;
   /** The snapshot (created, accessed, timeout, constants, attrs) as JSON; absent on a tombstone. */
   readonly data?: string;
+  /**
+   * The user the session belongs to, when it has one; indexed. A tombstone has none, so an ended
+   * session leaves a user's list at once, and the purge removes expired ones from the index.
+   */
+  readonly principal?: string;
   /** When the change that produced this state happened (the event's `occurredAt`). */
   readonly updatedAt: Date;
 }
 
-/** Every property but `expiresAt`, excluded from the built-in indexes. */
+/** Every property but `expiresAt` and `principal`, excluded from the built-in indexes. */
 export const SESSION_UNINDEXED: readonly string[] = ['version', 'tombstone', 'data', 'updatedAt'];
 
 /** What a stored `Session` entity says about its key. */
 export type StoredSession =
   | { readonly tombstone: true; readonly version: number; readonly expiresAt: number }
-  | { readonly tombstone: false; readonly version: number; readonly expiresAt: number; readonly data: string };
+  | {
+      readonly tombstone: false;
+      readonly version: number;
+      readonly expiresAt: number;
+      readonly data: string;
+      readonly principal: string | undefined;
+    };
 
 /** The JSON held in `data`: the snapshot, fields in a fixed order. */
 export function snapshotData(snapshot: SessionSnapshot): string {
@@ -50,27 +62,34 @@ export function sessionProperties(event: SessionEvent): SessionProperties {
     expiresAt: new Date(event.expiresAt),
     updatedAt: new Date(event.occurredAt),
   };
-  return event.snapshot === null
-    ? { ...common, tombstone: true }
-    : { ...common, tombstone: false, data: snapshotData(event.snapshot) };
+  if (event.snapshot === null) return { ...common, tombstone: true };
+  const { principal } = event.snapshot;
+  return {
+    ...common,
+    tombstone: false,
+    data: snapshotData(event.snapshot),
+    ...(principal === undefined ? {} : { principal }),
+  };
 }
 
 /** Reads the decision-relevant part of a stored entity; throws {@link CorruptEntityError}. */
 export function readStoredSession(key: string, value: unknown): StoredSession {
   const what = `Session entity ${key}`;
   if (typeof value !== 'object' || value === null) throw new CorruptEntityError(what, 'not an entity');
-  const { version, expiresAt, tombstone, data } = value as Record<string, unknown>;
+  const { version, expiresAt, tombstone, data, principal } = value as Record<string, unknown>;
   if (typeof version !== 'number' || !Number.isSafeInteger(version)) {
     throw new CorruptEntityError(what, 'version is not an integer');
   }
   if (!(expiresAt instanceof Date)) throw new CorruptEntityError(what, 'expiresAt is not a timestamp');
   if (tombstone === true) return { tombstone: true, version, expiresAt: expiresAt.getTime() };
   if (typeof data !== 'string') throw new CorruptEntityError(what, 'data is missing');
-  return { tombstone: false, version, expiresAt: expiresAt.getTime(), data };
+  const owner = typeof principal === 'string' && principal !== '' ? principal : undefined;
+  return { tombstone: false, version, expiresAt: expiresAt.getTime(), data, principal: owner };
 }
 
-/** The session record held in a live entity's `data`; throws {@link CorruptEntityError}. */
-export function recordFromData(key: string, version: number, data: string): SessionRecord {
+/** The session record a live entity holds; throws {@link CorruptEntityError}. */
+export function recordFromData(key: string, stored: Extract<StoredSession, { tombstone: false }>): SessionRecord {
+  const { version, data, principal } = stored;
   const what = `Session entity ${key}`;
   let parsed: unknown;
   try {
@@ -84,7 +103,17 @@ export function recordFromData(key: string, version: number, data: string): Sess
     throw new CorruptEntityError(what, 'data lacks created/accessed/timeout');
   }
   if (!isObject(constants) || !isObject(attrs)) throw new CorruptEntityError(what, 'data lacks constants/attrs');
-  return { key, version, created, accessed, timeout, constants: freezeJson(constants), attrs: freezeJson(attrs) };
+  const owner = principal === undefined ? {} : { principal };
+  return {
+    key,
+    version,
+    created,
+    accessed,
+    timeout,
+    ...owner,
+    constants: freezeJson(constants),
+    attrs: freezeJson(attrs),
+  };
 }
 
 function isObject(value: unknown): value is JsonObject {
@@ -112,14 +141,15 @@ const BOOLEAN = 1;
  * Size of the live `Session` entity with key name `key` and snapshot JSON `data`, by Datastore's
  * storage-size rules: key (namespace, kind, name, 16) + each property (name + value) + 32.
  */
-function entitySize(key: string, data: string, place: EntityPlace): number {
+function entitySize(key: string, data: string, principal: string | undefined, place: EntityPlace): number {
   const keySize =
     (place.namespace ? stringSize(place.namespace) : 0) +
     stringSize(place.kind ?? DEFAULT_SESSION_KIND) +
     stringSize(key) +
     16;
   const numbers = ['version', 'expiresAt', 'updatedAt'].reduce((sum, name) => sum + stringSize(name) + NUMBER, 0);
-  const properties = numbers + stringSize('tombstone') + BOOLEAN + stringSize('data') + stringSize(data);
+  const owner = principal === undefined ? 0 : stringSize('principal') + stringSize(principal);
+  const properties = numbers + stringSize('tombstone') + BOOLEAN + stringSize('data') + stringSize(data) + owner;
   return keySize + properties + 32;
 }
 
@@ -134,6 +164,6 @@ export function assertFitsEntity(record: SessionRecord, place: EntityPlace = {})
   if (dataSize > MAX_UNINDEXED_VALUE_BYTES) {
     throw new SessionTooLargeError('the session snapshot (Datastore property)', dataSize, MAX_UNINDEXED_VALUE_BYTES);
   }
-  const size = entitySize(record.key, data, place);
+  const size = entitySize(record.key, data, record.principal, place);
   if (size > MAX_ENTITY_BYTES) throw new SessionTooLargeError('the session (Datastore entity)', size, MAX_ENTITY_BYTES);
 }

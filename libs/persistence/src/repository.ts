@@ -1,6 +1,13 @@
 import type { Datastore, Key, Transaction } from '@google-cloud/datastore';
+import {
+  withDefaults,
+  type ListOptions,
+  type PrincipalSessionPage,
+  type SessionRecord,
+  type SessionWrite,
+  type WriteResult,
+} from '@gaesession/core';
 import { DESTROYED_VERSION, destroyedEvent, eventFromWrite, type SessionEvent } from '@gaesession/events';
-import { withDefaults, type SessionRecord, type SessionWrite, type WriteResult } from '@gaesession/core';
 import { datastoreKey, entityKeyOf, foundEntities, foundEntity, keyId } from './keys.js';
 import {
   DEFAULT_EVENT_LOG_KIND,
@@ -20,8 +27,12 @@ import {
   type StoredSession,
 } from './model.js';
 import { planCommits, type PlanItem } from './plan.js';
+import { listByPrincipal } from './principal-index.js';
 import { callOptions, resolveRetry, withRetry, type ResolvedRetry, type RetryOptions } from './retry.js';
 import { runTransaction } from './transaction.js';
+
+/** Keys ended per transaction by `destroyMany` (with the event log on, two mutations each). */
+const DESTROY_PAGE = 250;
 
 /** The keys of a commit's items (same order) and the entities stored under them, by {@link keyId}. */
 interface Found {
@@ -67,6 +78,17 @@ export interface SessionRepository {
    * answered as `current`, as a lost compare-and-set is.
    */
   destroy(key: string, options: DestroyOptions): Promise<WriteResult>;
+  /**
+   * Ends every key of `keys` that is not already destroyed, as {@link destroy} ends one (without
+   * `baseVersion`), in one transaction per page of 250 keys; answers how many it ended.
+   */
+  destroyMany(keys: readonly string[], options: Omit<DestroyOptions, 'baseVersion'>): Promise<number>;
+  /**
+   * The live (not expired, not destroyed) sessions whose `principal` property is `principal`, a
+   * page at a time, by the property's built-in index (strongly consistent in Firestore in
+   * Datastore mode).
+   */
+  listByPrincipal(principal: string, options?: ListOptions): Promise<PrincipalSessionPage>;
 }
 
 export interface DestroyOptions {
@@ -157,7 +179,7 @@ export class DatastoreRepository implements SessionRepository {
     if (entity === undefined) return { state: 'missing' };
     const stored = readStoredSession(key, entity);
     if (stored.tombstone) return { state: 'destroyed', version: stored.version };
-    const record = recordFromData(key, stored.version, stored.data);
+    const record = recordFromData(key, stored);
     return { state: 'stored', record, expired: stored.expiresAt <= this.#now() };
   }
 
@@ -181,9 +203,7 @@ export class DatastoreRepository implements SessionRepository {
       const current = entity === undefined ? undefined : readStoredSession(event.key, entity);
       if (current?.tombstone === true) return { result: { ok: false, current: undefined }, commit: false };
       const live =
-        current === undefined || current.expiresAt <= this.#now()
-          ? undefined
-          : recordFromData(event.key, current.version, current.data);
+        current === undefined || current.expiresAt <= this.#now() ? undefined : recordFromData(event.key, current);
       // A retry after a commit that landed but timed out finds its own write: that is a success.
       if (live?.version === write.record.version && current?.data === snapshotData(write.record)) {
         return { result: { ok: true }, commit: false };
@@ -204,7 +224,7 @@ export class DatastoreRepository implements SessionRepository {
       const entity = found.stored.get(keyId(found.keys[0] as Key));
       const stored = entity === undefined ? undefined : readStoredSession(key, entity);
       if (stored?.tombstone === true) return { result: { ok: true }, commit: false };
-      const record = stored === undefined ? undefined : recordFromData(key, stored.version, stored.data);
+      const record = stored === undefined ? undefined : recordFromData(key, stored);
       const newer = record !== undefined && baseVersion !== undefined && record.version > baseVersion;
       if (newer && stored !== undefined && stored.expiresAt > now) {
         return { result: { ok: false, current: record }, commit: false };
@@ -217,6 +237,41 @@ export class DatastoreRepository implements SessionRepository {
       );
       return { result: { ok: true }, commit: mutations > 0 };
     });
+  }
+
+  async destroyMany(keys: readonly string[], options: Omit<DestroyOptions, 'baseVersion'>): Promise<number> {
+    let ended = 0;
+    for (let start = 0; start < keys.length; start += DESTROY_PAGE) {
+      ended += await this.#destroyPage(keys.slice(start, start + DESTROY_PAGE), options);
+    }
+    return ended;
+  }
+
+  #destroyPage(keys: readonly string[], options: Omit<DestroyOptions, 'baseVersion'>): Promise<number> {
+    const { now, fallbackTimeoutMs } = options;
+    const itemsFor = (timeoutOf: (key: string) => number) =>
+      keys.flatMap((key) => this.#itemsOf(destroyedEvent(key, DESTROYED_VERSION, now + timeoutOf(key), now)));
+    return runTransaction(this.#datastore, this.#retry, 'destroy many', async (transaction, gaxOptions) => {
+      // The same keys whatever the expiry: look up first, then build the tombstones with each timeout.
+      const found = await this.#lookup(
+        transaction,
+        itemsFor(() => fallbackTimeoutMs),
+        gaxOptions,
+      );
+      const timeoutOf = (key: string): number => {
+        const entity = found.stored.get(keyId(this.#key(this.#kind, key)));
+        const stored = entity === undefined ? undefined : readStoredSession(key, entity);
+        return stored === undefined || stored.tombstone ? fallbackTimeoutMs : recordFromData(key, stored).timeout;
+      };
+      const notYetDestroyed = (_winner: SessionEvent, stored: StoredSession | undefined) => stored?.tombstone !== true;
+      const { sessions, mutations } = this.#mutate(transaction, itemsFor(timeoutOf), found, notYetDestroyed);
+      return { result: sessions, commit: mutations > 0 };
+    });
+  }
+
+  listByPrincipal(principal: string, options: ListOptions = {}): Promise<PrincipalSessionPage> {
+    const target = { datastore: this.#datastore, namespace: this.#namespace, kind: this.#kind, retry: this.#retry };
+    return listByPrincipal(target, principal, this.#now(), options);
   }
 
   /** The plan items of one event applied on its own: its session, and its log entry when logging. */

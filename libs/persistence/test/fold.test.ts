@@ -34,6 +34,7 @@ describe('decide', () => {
     version,
     expiresAt,
     data: '{}',
+    principal: undefined,
   });
   const tombstone: StoredSession = { tombstone: true, version: 2, expiresAt: now + 1000 };
   const event = liveEvent(a, 4, {}, { at: now });

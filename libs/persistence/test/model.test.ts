@@ -6,6 +6,7 @@ import {
   MAX_UNINDEXED_VALUE_BYTES,
   readStoredSession,
   recordFromData,
+  SESSION_UNINDEXED,
   sessionProperties,
 } from '../src/model.js';
 
@@ -22,7 +23,7 @@ describe('session entity mapping', () => {
     const stored = readStoredSession(event.key, properties);
     expect(stored.tombstone).toBe(false);
     if (stored.tombstone) return;
-    const back = recordFromData(event.key, stored.version, stored.data);
+    const back = recordFromData(event.key, stored);
     expect(back).toEqual({ key: event.key, version: 4, ...event.snapshot });
     expect(Object.isFrozen(back.attrs)).toBe(true);
   });
@@ -48,7 +49,9 @@ describe('session entity mapping', () => {
       return undefined;
     })();
     expect(isSessionError(error, 'DATASTORE_CORRUPT_ENTITY')).toBe(true);
-    expect(() => recordFromData('k', 1, '{"created":1}')).toThrow(/created\/accessed\/timeout|constants/);
+    expect(() =>
+      recordFromData('k', { tombstone: false, version: 1, expiresAt: 0, data: '{"created":1}', principal: undefined }),
+    ).toThrow(/created\/accessed\/timeout|constants/);
   });
 });
 
@@ -93,5 +96,19 @@ describe('assertFitsEntity', () => {
     expect(() => {
       assertFitsEntity(almost, { namespace: 'n'.repeat(100), kind: 'K'.repeat(100) });
     }).toThrow(/Datastore entity/);
+  });
+});
+
+describe('principal', () => {
+  it('is an indexed property of a live session, kept through a round trip, and gone from a tombstone', () => {
+    const base = liveEvent(newKey(), 2, { a: 1 });
+    const event = { ...base, snapshot: { ...base.snapshot!, principal: 'user-7' } };
+    const properties = sessionProperties(event);
+    expect(properties.principal).toBe('user-7');
+    expect(SESSION_UNINDEXED).not.toContain('principal');
+    const stored = readStoredSession(event.key, properties);
+    if (stored.tombstone) throw new Error('expected a live session');
+    expect(recordFromData(event.key, stored).principal).toBe('user-7');
+    expect(sessionProperties(destroyEvent(event.key, 3))).not.toHaveProperty('principal');
   });
 });

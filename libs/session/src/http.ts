@@ -8,12 +8,15 @@ import {
 } from './commit.js';
 import { CookieManager, type CookieOptions } from './cookie.js';
 import {
+  ConfigurationError,
   DEFAULT_TIMEOUT_MS,
   errorAnswer,
   internalError,
   sendErrorAnswer,
   sessionKey,
   withDefaults,
+  type ListOptions,
+  type PrincipalSession,
   type SessionStore,
 } from '@gaesession/core';
 import { holdResponseUntilCommitted } from './response.js';
@@ -33,6 +36,9 @@ export interface SessionManagerOptions extends CommitOptions {
    */
   onError?: (error: unknown, req: IncomingMessage, res: ServerResponse) => void;
 }
+
+/** One session of a user's list: its key (never its token), times, constants, and whether it is the asking request's. */
+export type ListedSession = PrincipalSession & { readonly current: boolean };
 
 /** The defaults of {@link SessionManagerOptions} (besides those of its cookie and commit options). */
 export const SESSION_MANAGER_DEFAULTS = {
@@ -141,6 +147,36 @@ export class SessionManager {
       now: options.now,
     });
     this.#onError = options.onError;
+  }
+
+  /**
+   * The live sessions of `principal` (the user a session was created for), a page at a time, with
+   * the one whose key is `current` (the request's own, say) flagged. Needs a store that indexes
+   * principals (the write-behind store does, in Datastore).
+   */
+  async listByPrincipal(
+    principal: string,
+    options: ListOptions & { readonly current?: string } = {},
+  ): Promise<{ sessions: ListedSession[]; cursor?: string }> {
+    const { current, ...page } = options;
+    const listed = await this.#principalStore('listByPrincipal').listByPrincipal(principal, page);
+    const sessions = listed.sessions.map((session) => ({ ...session, current: session.key === current }));
+    return listed.cursor === undefined ? { sessions } : { sessions, cursor: listed.cursor };
+  }
+
+  /**
+   * Ends every live session of `principal` except the keys in `except` ("log out everywhere else"),
+   * each exactly as a single logout ends one; answers how many it ended.
+   */
+  async destroyByPrincipal(principal: string, options: { readonly except?: readonly string[] } = {}): Promise<number> {
+    return this.#principalStore('destroyByPrincipal').destroyByPrincipal(principal, options);
+  }
+
+  #principalStore<M extends 'listByPrincipal' | 'destroyByPrincipal'>(method: M): Required<Pick<SessionStore, M>> {
+    if (this.store[method] === undefined) {
+      throw new ConfigurationError(`this session store cannot ${method}: it keeps no index of principals`);
+    }
+    return this.store as unknown as Required<Pick<SessionStore, M>>;
   }
 
   /** Loads the session a request's cookie names, or undefined. Never throws on a bad cookie. */

@@ -1,7 +1,13 @@
 export { COMMIT_DEFAULTS, commitSession, type CommitOptions, type CommitOutcome } from './commit.js';
 export { COOKIE_DEFAULTS, CookieManager, type CookieOptions, type CookieState, type SameSite } from './cookie.js';
 export { sessionMiddleware, type SessionRequest } from './express.js';
-export { RequestSession, SESSION_MANAGER_DEFAULTS, SessionManager, type SessionManagerOptions } from './http.js';
+export {
+  RequestSession,
+  SESSION_MANAGER_DEFAULTS,
+  SessionManager,
+  type ListedSession,
+  type SessionManagerOptions,
+} from './http.js';
 export { MemoryStore } from './memory-store.js';
 export { Session, type NewSessionOptions, type SessionLifecycle } from './session.js';
 
@@ -20,6 +26,7 @@ export {
   SessionUnavailableError,
   type JsonObject,
   type JsonValue,
+  type PrincipalSession,
   type SessionRecord,
   type SessionStore,
   type SessionWrite,

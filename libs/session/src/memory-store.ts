@@ -1,6 +1,10 @@
 import {
+  expiresAt,
   InvalidOperationError,
   isExpired,
+  type ListOptions,
+  type PrincipalSession,
+  type PrincipalSessionPage,
   type SessionRecord,
   type SessionStore,
   type SessionWrite,
@@ -49,6 +53,31 @@ export class MemoryStore implements SessionStore {
     }
     this.#entries.set(key, { tombstone: true });
     return Promise.resolve({ ok: true });
+  }
+
+  listByPrincipal(principal: string, options: ListOptions = {}): Promise<PrincipalSessionPage> {
+    const limit = Math.min(500, Math.max(1, options.limit ?? 100));
+    const start = Number(options.cursor ?? 0);
+    const all = this.#livePrincipalSessions(principal);
+    const sessions = all.slice(start, start + limit);
+    const more = start + limit < all.length;
+    return Promise.resolve(more ? { sessions, cursor: String(start + limit) } : { sessions });
+  }
+
+  async destroyByPrincipal(principal: string, options: { readonly except?: readonly string[] } = {}): Promise<number> {
+    const except = new Set(options.except);
+    const ended = this.#livePrincipalSessions(principal).filter((session) => !except.has(session.key));
+    for (const { key } of ended) await this.destroy(key);
+    return ended.length;
+  }
+
+  #livePrincipalSessions(principal: string): PrincipalSession[] {
+    return [...this.#entries.keys()].flatMap((key) => {
+      const record = this.#live(key);
+      if (record?.principal !== principal) return [];
+      const { created, accessed, constants } = record;
+      return [{ key, created, accessed, expiresAt: expiresAt(record), constants }];
+    });
   }
 
   /** Number of live sessions (expired ones excluded). */

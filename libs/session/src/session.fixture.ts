@@ -6,6 +6,8 @@ import { commitSession } from './commit.js';
 import { MemoryStore } from './memory-store.js';
 import {
   sessionKey,
+  type ListOptions,
+  type PrincipalSessionPage,
   type SessionRecord,
   type SessionStore,
   type SessionWrite,
@@ -46,6 +48,12 @@ export class RecordingStore implements SessionStore {
     if (this.failWith !== undefined) return Promise.reject(this.failWith);
     this.destroys.push({ key, baseVersion });
     return this.inner.destroy(key, baseVersion);
+  }
+  listByPrincipal(principal: string, options?: ListOptions): Promise<PrincipalSessionPage> {
+    return this.inner.listByPrincipal(principal, options);
+  }
+  destroyByPrincipal(principal: string, options?: { readonly except?: readonly string[] }): Promise<number> {
+    return this.inner.destroyByPrincipal(principal, options);
   }
   #write(write: SessionWrite): Promise<WriteResult> {
     if (this.failWith !== undefined) return Promise.reject(this.failWith);

@@ -9,6 +9,7 @@ import {
   type JsonObject,
   type JsonValue,
   newToken,
+  principalProblem,
   type Op,
   sessionKey,
   type SessionRecord,
@@ -18,7 +19,13 @@ import {
 export interface NewSessionOptions {
   /** Idle timeout in ms. @defaultValue 30 minutes */
   timeout?: number;
-  /** Attributes fixed for the session's lifetime, such as the user id. Must be JSON values. */
+  /**
+   * The user the session belongs to (a user id: application data, not a secret), so that the app
+   * can list the user's sessions and end them all (`SessionManager.listSessions`). Kept across
+   * regenerate. At most 256 characters. @defaultValue none
+   */
+  principal?: string;
+  /** Attributes fixed for the session's lifetime, such as a device label. Must be JSON values. */
   constants?: Record<string, unknown>;
   /** Creation time in ms since the epoch. @defaultValue `Date.now()` */
   now?: number;
@@ -59,6 +66,11 @@ export class Session {
     if (typeof constants !== 'object' || constants === null || Array.isArray(constants)) {
       throw new InvalidValueError('constants must be a plain object');
     }
+    const { principal } = options;
+    if (principal !== undefined) {
+      const problem = principalProblem(principal);
+      if (problem !== undefined) throw new InvalidValueError(`principal ${problem}`);
+    }
     const token = newToken();
     const record: SessionRecord = {
       key: sessionKey(token),
@@ -66,6 +78,7 @@ export class Session {
       created: now,
       accessed: now,
       timeout,
+      ...(principal === undefined ? {} : { principal }),
       constants: constants as JsonObject,
       attrs: {},
     };
@@ -115,6 +128,10 @@ export class Session {
   /** The key this session had before {@link regenerate}, which commit destroys. */
   get previousKey(): string | undefined {
     return this.#previousKey;
+  }
+  /** The user the session belongs to, when it was created with one. */
+  get principal(): string | undefined {
+    return this.#base.principal;
   }
   get constants(): JsonObject {
     return this.#base.constants;

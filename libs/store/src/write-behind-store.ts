@@ -8,6 +8,8 @@ import {
   SessionTooLargeError,
   SessionUnavailableError,
   withDefaults,
+  type ListOptions,
+  type PrincipalSessionPage,
   type SessionRecord,
   type SessionStore,
   type SessionWrite,
@@ -19,6 +21,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { CasTokens } from './cas-tokens.js';
 import { EventSink } from './event-sink.js';
 import type { StoreMetrics } from './metrics.js';
+import { destroyByPrincipal } from './principal-sessions.js';
 import { STORE_DEFAULTS, type DurabilityMode, type WriteBehindStoreOptions } from './options.js';
 import { ttlSeconds } from './ttl.js';
 
@@ -159,6 +162,20 @@ export class WriteBehindStore implements SessionStore {
       fallbackTimeoutMs: timeout ?? DEFAULT_TIMEOUT_MS,
       ...(durableBase === undefined ? {} : { baseVersion: durableBase }),
     });
+  }
+
+  listByPrincipal(principal: string, options?: ListOptions): Promise<PrincipalSessionPage> {
+    return this.#repositoryOrThrow().listByPrincipal(principal, options);
+  }
+
+  destroyByPrincipal(principal: string, options: { readonly except?: readonly string[] } = {}): Promise<number> {
+    const target = {
+      cache: this.#cache,
+      repository: this.#repositoryOrThrow(),
+      degradeOnCacheFailure: (error: unknown) => this.#degradeOnCacheFailure(error),
+      now: this.#now,
+    };
+    return destroyByPrincipal(target, principal, new Set(options.except));
   }
 
   /**

@@ -147,7 +147,11 @@ type Context = Awaited<ReturnType<SessionManager['attach']>>;
 function route(req: IncomingMessage, res: ServerResponse, context: Context): void {
   const url = new URL(req.url ?? '/', 'http://x');
   const [, action, name = ''] = url.pathname.split('/');
-  const session = action === 'login' ? context.create({ constants: { user: 'u' } }) : context.session;
+  const principal = url.searchParams.get('principal');
+  const session =
+    action === 'login'
+      ? context.create({ constants: { user: 'u' }, ...(principal === null ? {} : { principal }) })
+      : context.session;
   const reply = (status: number, body: unknown) => {
     res.statusCode = status;
     res.setHeader('Content-Type', 'application/json');
@@ -181,9 +185,9 @@ function closeServer(server: Server): Promise<void> {
 }
 
 /** A new client of the harness server, logged in: `key` is its session's key. */
-export async function login(h: Harness): Promise<{ client: Client; key: string }> {
+export async function login(h: Harness, principal?: string): Promise<{ client: Client; key: string }> {
   const client = new Client(h.url);
-  const { body } = await client.call('/login');
+  const { body } = await client.call(principal === undefined ? '/login' : `/login?principal=${principal}`);
   return { client, key: String(body.key) };
 }
 
