@@ -106,7 +106,7 @@ export class DeadLetterStore {
     const query = kindQuery(this.#datastore, this.#namespace, this.#kind)
       .order('lastFailure', { descending: true })
       .limit(options.limit ?? 50);
-    const [entities] = await withRetry('dead letter list', this.#retry, () =>
+    const [entities] = await withRetry(this.#datastore, 'dead letter list', this.#retry, () =>
       this.#datastore.runQuery(query, { gaxOptions: callOptions(this.#retry) }),
     );
     const page: unknown[] = entities;
@@ -115,7 +115,7 @@ export class DeadLetterStore {
 
   async get(id: string): Promise<DeadLetter | undefined> {
     const entity = foundEntity(
-      await withRetry('dead letter get', this.#retry, () =>
+      await withRetry(this.#datastore, 'dead letter get', this.#retry, () =>
         this.#datastore.get(this.#key(id), { gaxOptions: callOptions(this.#retry) }),
       ),
     );

@@ -33,7 +33,7 @@ export async function listByPrincipal(
     .filter(new PropertyFilter('principal', '=', principal))
     .limit(limit);
   if (options.cursor !== undefined) query.start(options.cursor);
-  const [entities, info] = await withRetry('list by principal', retry, () =>
+  const [entities, info] = await withRetry(datastore, 'list by principal', retry, () =>
     datastore.runQuery(query, { gaxOptions: callOptions(retry) }),
   );
   const page: unknown[] = entities;

@@ -126,7 +126,9 @@ async function runPurge(purgeOptions: PurgeOptions, kinds: readonly string[]): P
       : decodePurgeCursor(options.cursor, kinds);
   const deletes = new TaskPool(options.concurrency);
   const remove = (keys: Key[]) => (): Promise<number> =>
-    withRetry('purge delete', retry, () => options.datastore.delete(keys, callOptions(retry))).then(() => keys.length);
+    withRetry(options.datastore, 'purge delete', retry, () => options.datastore.delete(keys, callOptions(retry))).then(
+      () => keys.length,
+    );
   let pages = 0;
   try {
     while (position !== undefined) {
@@ -155,7 +157,7 @@ async function expiredPage(
   // A fresh query per page: the client moves a query's own start and limit as it pages.
   const query = expiredKeysQuery(target.datastore, target.namespace, position.kind, position.cutoff).limit(batchSize);
   if (position.cursor !== undefined) query.start(position.cursor);
-  const [entities, info] = await withRetry('purge query', retry, () =>
+  const [entities, info] = await withRetry(target.datastore, 'purge query', retry, () =>
     target.datastore.runQuery(query, { gaxOptions: callOptions(retry) }),
   );
   const found: unknown[] = entities;

@@ -56,7 +56,7 @@ export async function rebuildFromEventLog(options: RebuildOptions): Promise<Rebu
   for (;;) {
     const query = kindQuery(datastore, namespace, logKind).limit(pageSize);
     if (cursor !== undefined) query.start(cursor);
-    const [entities, info] = await withRetry('rebuild query', retry, () =>
+    const [entities, info] = await withRetry(datastore, 'rebuild query', retry, () =>
       datastore.runQuery(query, { gaxOptions: callOptions(retry) }),
     );
     const page: unknown[] = entities;

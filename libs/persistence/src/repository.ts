@@ -172,7 +172,7 @@ export class DatastoreRepository implements SessionRepository {
   async inspect(key: string): Promise<StoredState> {
     const entityKey = this.#key(this.#kind, key);
     const entity = foundEntity(
-      await withRetry('load', this.#retry, () =>
+      await withRetry(this.#datastore, 'load', this.#retry, () =>
         this.#datastore.get(entityKey, { gaxOptions: callOptions(this.#retry) }),
       ),
     );

@@ -1,9 +1,12 @@
+import { Datastore } from '@google-cloud/datastore';
 import { isSessionError } from '@gaesession/core';
 import { describe, expect, it } from 'vitest';
 import { DatastoreUnavailableError } from './errors.js';
 import { backoffMs, classifyFailure, resolveRetry, withRetry } from './retry.js';
 
 const fast = resolveRetry({ attempts: 4, baseDelayMs: 1, maxDelayMs: 2 });
+// An emulator client (it needs no credentials) that is never called: the calls are the tests' own.
+const datastore = new Datastore({ projectId: 'p', apiEndpoint: 'http://127.0.0.1:1' });
 const grpcError = (code: number, message = 'x'): Error => Object.assign(new Error(`${code} ${message}`), { code });
 
 describe('classifyFailure', () => {
@@ -32,7 +35,7 @@ describe('backoffMs', () => {
 describe('withRetry', () => {
   it('retries contention until it succeeds', async () => {
     let calls = 0;
-    const result = await withRetry('op', fast, () => {
+    const result = await withRetry(datastore, 'op', fast, () => {
       calls++;
       return calls < 3 ? Promise.reject(grpcError(10)) : Promise.resolve('done');
     });
@@ -43,7 +46,7 @@ describe('withRetry', () => {
   it('gives up after the attempts with DATASTORE_UNAVAILABLE and the cause', async () => {
     let calls = 0;
     const cause = grpcError(14, 'UNAVAILABLE');
-    const error: unknown = await withRetry('load', fast, () => {
+    const error: unknown = await withRetry(datastore, 'load', fast, () => {
       calls++;
       return Promise.reject(cause);
     }).catch((caught: unknown) => caught);
@@ -59,11 +62,26 @@ describe('withRetry', () => {
     let calls = 0;
     const fatal = grpcError(3, 'INVALID_ARGUMENT');
     await expect(
-      withRetry('op', fast, () => {
+      withRetry(datastore, 'op', fast, () => {
         calls++;
         return Promise.reject(fatal);
       }),
     ).rejects.toBe(fatal);
     expect(calls).toBe(1);
+  });
+});
+
+describe('withRetry without credentials', () => {
+  it('fails with DATASTORE_UNAVAILABLE naming the credentials, without calling the client', async () => {
+    // No emulator endpoint and (on this machine) no Google credentials.
+    const production = new Datastore({ projectId: 'p', keyFilename: '/nonexistent/gaesession-credentials.json' });
+    let calls = 0;
+    const error: unknown = await withRetry(production, 'load', fast, () => {
+      calls++;
+      return Promise.resolve('never');
+    }).catch((caught: unknown) => caught);
+    expect(calls).toBe(0);
+    expect(isSessionError(error, 'DATASTORE_UNAVAILABLE')).toBe(true);
+    expect((error as Error).message).toMatch(/^datastore credentials: /);
   });
 });

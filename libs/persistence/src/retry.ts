@@ -1,5 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { Datastore } from '@google-cloud/datastore';
 import { withDefaults } from '@gaesession/core';
+import { ensureCredentials } from './credentials.js';
 import { DatastoreUnavailableError } from './errors.js';
 
 /** Bounded retries with jittered exponential backoff, for every Datastore call of this package. */
@@ -64,11 +66,17 @@ export function backoffMs(attempt: number, retry: ResolvedRetry, random = Math.r
 }
 
 /**
- * Runs `fn` until it succeeds, a fatal error occurs (rethrown as is), or the attempts run out
+ * Runs `fn` (a call of `datastore`, once it has credentials: see {@link ensureCredentials}) until it succeeds, a fatal error occurs (rethrown as is), or the attempts run out
  * ({@link DatastoreUnavailableError}). `fn` must be safe to repeat: every caller here re-reads
  * what it decides on, so a retry after an ambiguous commit cannot apply anything twice.
  */
-export async function withRetry<T>(operation: string, retry: ResolvedRetry, fn: () => Promise<T>): Promise<T> {
+export async function withRetry<T>(
+  datastore: Datastore,
+  operation: string,
+  retry: ResolvedRetry,
+  fn: () => Promise<T>,
+): Promise<T> {
+  await ensureCredentials(datastore);
   for (let attempt = 1; ; attempt++) {
     try {
       return await fn();

@@ -18,7 +18,7 @@ export function runTransaction<T>(
   operation: string,
   body: (transaction: Transaction, gaxOptions: { timeout: number }) => Promise<TransactionOutcome<T>>,
 ): Promise<T> {
-  return withRetry(operation, retry, async () => {
+  return withRetry(datastore, operation, retry, async () => {
     const gaxOptions = callOptions(retry);
     const transaction = datastore.transaction();
     try {
