@@ -1,4 +1,4 @@
-import { errorHandler, notFound, silentLogger, type Logger } from '@gaesession/core';
+import { errorHandler, notFound, requestLogging, silentLogger, type Logger } from '@gaesession/core';
 import type { SessionRepository } from '@gaesession/persistence';
 import { sessionMiddleware, type SessionManager } from '@gaesession/session';
 import express, { type Express } from 'express';
@@ -12,8 +12,10 @@ export interface WebAppDependencies {
   repository: SessionRepository | undefined;
   /** Extra readiness check for /healthz. */
   healthy?: () => Promise<boolean>;
-  /** Where failed and refused requests are logged. @defaultValue silent */
+  /** Where requests, and failed and refused ones, are logged. @defaultValue silent */
   logger?: Logger;
+  /** The Google Cloud project, for the trace field of log lines. @defaultValue 'gaesession-local' */
+  projectId?: string;
 }
 
 /** The demo web app (the App Engine `default` service). */
@@ -21,6 +23,8 @@ export function createWebApp(deps: WebAppDependencies): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', true);
+  const logger = deps.logger ?? silentLogger;
+  app.use(requestLogging(logger, { projectId: deps.projectId ?? 'gaesession-local' }));
 
   // Platform endpoints stay outside the session middleware: no cache round trip for them.
   app.get('/_ah/warmup', (_req, res) => res.type('text').send('warm'));
@@ -74,6 +78,6 @@ export function createWebApp(deps: WebAppDependencies): Express {
   });
 
   app.use('/api', notFound);
-  app.use(errorHandler(deps.logger ?? silentLogger));
+  app.use(errorHandler(logger));
   return app;
 }

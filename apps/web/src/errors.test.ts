@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
-import { jsonLogger, newToken, SessionUnavailableError, type SessionRecord } from '@gaesession/core';
+import { createLogger } from '@gaesession/config';
+import { newToken, SessionUnavailableError, type SessionRecord } from '@gaesession/core';
 import { MemoryStore, SessionManager } from '@gaesession/session';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createWebApp } from './app.js';
@@ -25,7 +26,7 @@ async function serve(store: MemoryStore): Promise<string> {
   const app = createWebApp({
     sessions: new SessionManager({ store, cookie: { allowHttp: true } }),
     repository: undefined,
-    logger: jsonLogger((line) => logged.push(line)),
+    logger: createLogger({ readable: false, destination: { write: (line: string) => logged.push(line) } }),
   });
   const server = app.listen(0, '127.0.0.1');
   servers.push(server);
@@ -46,8 +47,11 @@ describe('web app error answers', () => {
         error: { code: 'SESSION_UNAVAILABLE', message: 'session k: version 3 is not readable yet (Datastore has 2)' },
       });
     }
-    expect(logged).toHaveLength(2);
-    expect(JSON.parse(logged[0] ?? '{}')).toMatchObject({ severity: 'ERROR', status: 503, path: '/api/session' });
+    const failures = logged
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .filter((e) => e.message === 'request failed');
+    expect(failures).toHaveLength(2);
+    expect(failures[0]).toMatchObject({ severity: 'ERROR', status: 503, path: '/api/session' });
     expect(logged.join('\n')).not.toContain(cookie.cookie.slice(7));
   });
 

@@ -1,13 +1,11 @@
 // The web service (App Engine `default`): `npm start` runs this with PORT set.
-import { jsonLogger } from '@gaesession/core';
-import { ConfigVariableError, loadConfig, type Config } from '@gaesession/config';
+import { ConfigVariableError, loadConfig, loggerFromConfig, type Config } from '@gaesession/config';
 import { createWebApp } from './app.js';
 import { createWebServices } from './wiring.js';
 
 /** How long a graceful stop may take before the process gives up and exits 1, in ms. */
 const SHUTDOWN_TIMEOUT_MS = 10_000;
 
-const logger = jsonLogger();
 let config: Config;
 try {
   config = loadConfig(process.env, { service: 'web' });
@@ -16,8 +14,14 @@ try {
   console.error(`web: ${error.message}`);
   process.exit(2);
 }
+const logger = loggerFromConfig(config, { service: 'default' });
 const services = createWebServices(config, logger);
-const app = createWebApp({ sessions: services.sessions, repository: services.repository, logger });
+const app = createWebApp({
+  sessions: services.sessions,
+  repository: services.repository,
+  logger,
+  projectId: config.projectId,
+});
 
 const server = app.listen(config.port, () => {
   logger.info('web started', {

@@ -1,5 +1,5 @@
-import { jsonLogger, type Logger } from '@gaesession/core';
-import { createSessions, type Config } from '@gaesession/config';
+import type { Logger } from '@gaesession/core';
+import { createLogger, createSessions, type Config } from '@gaesession/config';
 import type { DatastoreRepository } from '@gaesession/persistence';
 import type { SessionManager } from '@gaesession/session';
 
@@ -11,7 +11,7 @@ export interface WebServices {
   close(): Promise<void>;
 }
 
-export function createWebServices(config: Config, logger: Logger = jsonLogger()): WebServices {
+export function createWebServices(config: Config, logger: Logger = createLogger({ service: 'default' })): WebServices {
   const configured = createSessions({ config });
   return { sessions: configured.sessions, repository: configured.repository, logger, close: () => configured.close() };
 }

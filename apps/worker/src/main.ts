@@ -1,14 +1,20 @@
 // The worker service (App Engine `worker`): `npm start` runs this with PORT set.
-import { ConfigVariableError, loadConfig } from '@gaesession/config';
-import { jsonLogger } from '@gaesession/core';
+import { ConfigVariableError, loadConfig, loggerFromConfig, type Config } from '@gaesession/config';
 import { startWorker } from './server.js';
 
 /** How long a graceful stop may take before the process gives up and exits 1, in ms. */
 const SHUTDOWN_TIMEOUT_MS = 25_000;
 
-const logger = jsonLogger();
+let config: Config;
 try {
-  const config = loadConfig(process.env, { service: 'worker' });
+  config = loadConfig(process.env, { service: 'worker' });
+} catch (error) {
+  if (!(error instanceof ConfigVariableError)) throw error;
+  console.error(`worker: ${error.message}`);
+  process.exit(2);
+}
+const logger = loggerFromConfig(config, { service: 'worker' });
+try {
   const worker = await startWorker(config, { port: config.port, logger });
   logger.info('worker started', {
     url: worker.url,
@@ -46,10 +52,6 @@ try {
     stop('SIGINT');
   });
 } catch (error) {
-  if (error instanceof ConfigVariableError) {
-    console.error(`worker: ${error.message}`);
-    process.exit(2);
-  }
   logger.error('worker failed to start', { error });
   process.exit(1);
 }

@@ -1,6 +1,6 @@
 import type { Datastore } from '@google-cloud/datastore';
-import { createDatastore, createRepository, type Config } from '@gaesession/config';
-import { jsonLogger, type Logger } from '@gaesession/core';
+import { createDatastore, createLogger, createRepository, type Config } from '@gaesession/config';
+import type { Logger } from '@gaesession/core';
 import {
   closeDatastore,
   DEFAULT_EVENT_LOG_KIND,
@@ -37,7 +37,7 @@ export interface WorkerServices {
 }
 
 export interface WorkerServicesOptions {
-  /** @defaultValue JSON lines on stdout */
+  /** @defaultValue `createLogger()`: JSON lines on stdout (readable on a terminal) */
   logger?: Logger;
   /** A Datastore client; it is then not closed by `close()`. @defaultValue one built from the config */
   datastore?: Datastore;
@@ -65,7 +65,7 @@ export function purgeOptions(config: Config, datastore: Datastore): Omit<PurgeOp
 }
 
 export function createWorkerServices(config: Config, options: WorkerServicesOptions = {}): WorkerServices {
-  const logger = options.logger ?? jsonLogger();
+  const logger = options.logger ?? createLogger({ service: 'worker' });
   const datastore = options.datastore ?? createDatastore(config);
   const repository = options.repository ?? createRepository(config, datastore);
   const deadLetters = createDeadLetterStore(config, datastore);

@@ -13,6 +13,9 @@ export interface Config {
   readonly onAppEngine: boolean;
   /** The HTTP port to listen on. */
   readonly port: number;
+  /** The deployed version (App Engine sets it). */
+  readonly version: string | undefined;
+  readonly logLevel: ValueOf<'LOG_LEVEL'>;
   readonly projectId: string;
   readonly datastore: {
     readonly namespace: string | undefined;
@@ -79,6 +82,8 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
     service: context.service,
     onAppEngine: context.onAppEngine,
     port: read('PORT'),
+    version: read('GAE_VERSION'),
+    logLevel: read('LOG_LEVEL'),
     projectId: read('GOOGLE_CLOUD_PROJECT'),
     datastore: {
       namespace: read('DATASTORE_NAMESPACE'),

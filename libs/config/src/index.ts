@@ -6,6 +6,7 @@ export {
   type QueueBackend,
   type SessionMode,
 } from './config.js';
+export { createLogger, loggerFromConfig, type LoggerOptions } from './logger.js';
 export { ConfigVariableError, type Env, type Service, type Variable } from './parse.js';
 export { configTable } from './table.js';
 export { VARIABLES, type VariableName } from './variables.js';

@@ -16,6 +16,15 @@ export const VARIABLES = {
     name: 'GAE_ENV',
     description: 'Set by App Engine: the worker then trusts only the headers App Engine sets.',
   }),
+  GAE_VERSION: optionalText({
+    name: 'GAE_VERSION',
+    description: 'Set by App Engine: the deployed version, named in log lines for Error Reporting.',
+  }),
+  LOG_LEVEL: oneOf(
+    { name: 'LOG_LEVEL', description: 'The least severe log lines written: `debug`, `info`, `warn` or `error`.' },
+    ['debug', 'info', 'warn', 'error'],
+    'info',
+  ),
   GOOGLE_CLOUD_PROJECT: text(
     { name: 'GOOGLE_CLOUD_PROJECT', description: 'Project id for Datastore and Cloud Tasks; App Engine sets it.' },
     'gaesession-local',

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isSessionError } from './errors.js';
+import { loggerFor, pathOf } from './http-logging.js';
 import type { Logger } from './logger.js';
 
 /** The JSON body of every error answer: a stable code and a message. */
@@ -59,9 +60,10 @@ export function errorHandler(
 ): (error: unknown, req: IncomingMessage, res: ServerResponse, next: Next) => void {
   return (error, req, res, next) => {
     const answer = errorAnswer(error);
+    const log = loggerFor(req, logger);
     const fields = { method: req.method, path: pathOf(req), status: answer.status, error };
-    if (answer.status >= 500) logger.error('request failed', fields);
-    else logger.warn('request refused', fields);
+    if (answer.status >= 500) log.error('request failed', fields);
+    else log.warn('request refused', fields);
     if (res.headersSent) {
       next(error);
       return;
@@ -74,13 +76,6 @@ export function errorHandler(
 export function notFound(req: IncomingMessage, res: ServerResponse): void {
   const message = `no route for ${req.method ?? 'GET'} ${pathOf(req)}`;
   sendErrorAnswer(res, { status: 404, body: { error: { code: 'NOT_FOUND', message } } });
-}
-
-/** The request's path, without its query (which may carry cursors or other data). */
-function pathOf(req: IncomingMessage): string {
-  // Express rewrites `url` inside a mounted router and keeps the original here.
-  const url = (req as { originalUrl?: string }).originalUrl ?? req.url ?? '/';
-  return url.split('?', 1)[0] ?? '/';
 }
 
 /** Express's body parsers tag their errors with a `type`; these two get codes of their own. */

@@ -21,6 +21,7 @@ export {
   type ErrorAnswer,
   type ErrorBody,
 } from './http-errors.js';
+export { loggerFor, pathOf, requestLogging, type RequestLoggingOptions } from './http-logging.js';
 export {
   freezeJson,
   MAX_JSON_DEPTH,
@@ -29,7 +30,7 @@ export {
   type JsonPrimitive,
   type JsonValue,
 } from './json.js';
-export { describeError, jsonLogger, silentLogger, type LogFields, type Logger } from './logger.js';
+export { describeError, silentLogger, type LogFields, type Logger } from './logger.js';
 export { applyOps, checkedSum, type Op } from './ops.js';
 export { withDefaults, type LooseOptions, type WithDefaults } from './options.js';
 export {
@@ -49,4 +50,5 @@ export type {
   WriteKind,
   WriteResult,
 } from './store.js';
+export { currentTrace, traceFromHeaders, traceLogFields, withTrace, type TraceContext } from './trace.js';
 export { isWellFormedToken, newToken, sessionKey, TOKEN_LENGTH } from './token.js';
