@@ -10,10 +10,14 @@ export function readableLine(json: string): string {
     return json.trimEnd();
   }
   const time = typeof entry.time === 'string' ? entry.time.slice(11, 23) : '';
-  const severity = String(entry.severity ?? '').padEnd(7);
+  const severity = text(entry.severity).padEnd(7);
   const rest = Object.entries(entry)
     .filter(([name]) => !HEAD.has(name))
     .map(([name, value]) => `${name}=${typeof value === 'string' ? value : JSON.stringify(value)}`);
-  const head = [time, severity, String(entry.message ?? ''), ...rest].join(' ');
+  const head = [time, severity, text(entry.message), ...rest].join(' ');
   return typeof entry.stack_trace === 'string' ? `${head}\n${entry.stack_trace}` : head;
+}
+
+function text(value: unknown): string {
+  return typeof value === 'string' ? value : (JSON.stringify(value) ?? '');
 }
