@@ -1,6 +1,6 @@
 import express, { type Express } from 'express';
 import { requirePlatform, type AuthPolicy } from './auth.js';
-import { errorHandler, notFound } from '@gaesession/core';
+import { errorHandler, notFound, requestLogging } from '@gaesession/core';
 import { PURGE_PATH, TASK_PATH } from '@gaesession/events';
 import type { WorkerMetrics } from './metrics.js';
 import type { DeadLetterDependencies, Delivery, DeliveryOutcome } from './process-payload.js';
@@ -14,6 +14,8 @@ export interface WorkerAppDependencies extends DeadLetterDependencies {
   metrics: Pick<WorkerMetrics, 'text' | 'contentType'>;
   /** Who may call the task and cron endpoints. */
   auth: AuthPolicy;
+  /** The Google Cloud project, for the trace field of request log lines. */
+  projectId: string;
   /** queue.yaml's `task_retry_limit` (TASK_RETRY_LIMIT): the attempt with this many retries is the last. */
   retryLimit: number;
   /** Largest task body, in bytes. @defaultValue 1048576 (1 MiB) */
@@ -28,6 +30,7 @@ export interface WorkerAppDependencies extends DeadLetterDependencies {
 export function createWorkerApp(deps: WorkerAppDependencies): Express {
   const app = express();
   app.disable('x-powered-by');
+  app.use(requestLogging(deps.logger, { projectId: deps.projectId }));
 
   app.get('/healthz', (_req, res) => {
     const ok = deps.healthy?.() ?? true;

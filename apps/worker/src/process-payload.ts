@@ -7,7 +7,7 @@ import {
   type SessionEvent,
 } from '@gaesession/events';
 import type { DeadLetterInput, DeadLetterStore } from '@gaesession/persistence';
-import { isSessionError, type Logger, messageOf, type SessionError } from '@gaesession/core';
+import { isSessionError, type Logger, messageOf, type SessionError, traceLogFields } from '@gaesession/core';
 import { DeliveryFailedError } from './errors.js';
 import type { GroupCommitter } from './group-commit.js';
 import { mapLimited } from './limited.js';
@@ -60,6 +60,8 @@ export interface DeadLetterDependencies {
 
 export interface PayloadDependencies extends DeadLetterDependencies {
   committer: Pick<GroupCommitter, 'submit'>;
+  /** The Google Cloud project, for the trace of the log lines about applied events. */
+  projectId: string;
 }
 
 /** Dead letters of one delivery's invalid items written at once. */
@@ -134,6 +136,7 @@ async function processDelivery(delivery: Delivery, deps: PayloadDependencies): P
 
   const failure = await applying;
   if (failure === undefined) {
+    logApplied(valid, delivery.source, deps);
     return { applied: valid.length, invalid: refused.length, failed: 0, deadLetters: invalidLetters };
   }
   const reason = messageOf(failure.error);
@@ -160,6 +163,22 @@ async function processDelivery(delivery: Delivery, deps: PayloadDependencies): P
     error: failure.error,
   });
   return { applied: 0, invalid: refused.length, failed: valid.length, deadLetters: [...invalidLetters, id] };
+}
+
+/**
+ * One `events applied` line per request trace the events came from (the trace their request had,
+ * carried in `event.trace`), so Cloud Logging shows the worker's part under the web request.
+ */
+function logApplied(events: readonly SessionEvent[], source: string, deps: PayloadDependencies): void {
+  const byTrace = new Map<string | undefined, number>();
+  for (const event of events) byTrace.set(event.trace, (byTrace.get(event.trace) ?? 0) + 1);
+  for (const [traceId, count] of byTrace) {
+    const log =
+      traceId === undefined
+        ? deps.logger
+        : deps.logger.child(traceLogFields({ traceId, sampled: false }, deps.projectId));
+    log.info('events applied', { events: count, source });
+  }
 }
 
 /**

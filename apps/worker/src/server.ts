@@ -39,6 +39,7 @@ export async function startWorker(config: Config, options: StartWorkerOptions = 
     metrics: services.metrics,
     auth: { onAppEngine: config.onAppEngine, queueName: config.queue.name, sharedSecret: config.worker.sharedSecret },
     retryLimit: config.worker.retryLimit,
+    projectId: config.projectId,
     healthy: () => !stopping,
     warm: async () => {
       await services.repository.load('warmup');

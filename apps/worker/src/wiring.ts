@@ -76,7 +76,7 @@ export function createWorkerServices(config: Config, options: WorkerServicesOpti
     maxWaitMs: config.worker.batchMaxWaitMs,
     observer: metrics,
   });
-  const payloadDeps = { committer, deadLetters, logger, observer: metrics };
+  const payloadDeps = { committer, deadLetters, logger, observer: metrics, projectId: config.projectId };
   return {
     config,
     datastore,

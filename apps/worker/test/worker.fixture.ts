@@ -172,9 +172,23 @@ export async function spawnWorker(env: Record<string, string>): Promise<ChildRun
   const url = await eventually(
     () => {
       if (run.child.exitCode !== null) throw new Error(`worker exited early:\n${run.output()}`);
-      return /"message":"worker started"[^\n]*"url":"([^"]+)"/.exec(run.output())?.[1];
+      return startedUrl(run.output());
     },
     { timeoutMs: 30_000, what: 'the worker to start' },
   );
   return { ...run, url };
+}
+
+/** The url of the worker's "worker started" log line, in whatever order its fields come. */
+function startedUrl(output: string): string | undefined {
+  for (const line of output.split('\n')) {
+    if (!line.startsWith('{')) continue;
+    try {
+      const entry = JSON.parse(line) as { message?: unknown; url?: unknown };
+      if (entry.message === 'worker started' && typeof entry.url === 'string') return entry.url;
+    } catch {
+      // not a log line
+    }
+  }
+  return undefined;
 }

@@ -1,4 +1,12 @@
-import { expiresAt, type JsonObject, type Op, type SessionWrite, type WriteKind } from '@gaesession/core';
+import {
+  currentTrace,
+  expiresAt,
+  type JsonObject,
+  type Op,
+  type SessionWrite,
+  type TraceContext,
+  type WriteKind,
+} from '@gaesession/core';
 
 export const EVENT_SCHEMA_VERSION = 1;
 
@@ -43,6 +51,11 @@ export interface SessionEvent {
   readonly occurredAt: number;
   /** When the session (or, for `destroyed`, its tombstone) expires, ms since the epoch. */
   readonly expiresAt: number;
+  /**
+   * The trace of the request that made the change (32 hex digits), when it had one: the worker's
+   * log lines about the event carry it, so Cloud Logging shows them with the request.
+   */
+  readonly trace?: string;
 }
 
 const TYPE_OF_WRITE: Record<WriteKind, SessionEventType> = {
@@ -68,7 +81,12 @@ export function eventFromWrite(write: SessionWrite, occurredAt = Date.now()): Se
     snapshot: { created, accessed, timeout, ...(principal === undefined ? {} : { principal }), constants, attrs },
     occurredAt,
     expiresAt: expiresAt(write.record),
+    ...traceOf(currentTrace()),
   };
+}
+
+function traceOf(trace: TraceContext | undefined): { trace?: string } {
+  return trace === undefined ? {} : { trace: trace.traceId };
 }
 
 /**

@@ -52,6 +52,10 @@ const event = z
     snapshot: snapshot.nullable(),
     occurredAt: time,
     expiresAt: time,
+    trace: z
+      .string()
+      .regex(/^[0-9a-f]{32}$/, 'must be 32 hex digits')
+      .optional(),
   })
   .refine((e) => e.id === eventId(e.key, e.version), { error: 'id must be "<key>.<version>"', path: ['id'] })
   .refine((e) => (e.type === 'destroyed') === (e.snapshot === null), {

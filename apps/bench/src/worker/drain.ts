@@ -123,7 +123,12 @@ function oneCommitPerEvent(repository: CountingRepository): Persister {
 /** This worker's path: `processPayload` into one `GroupCommitter` with its defaults, as `startLocalQueue` runs it. */
 function groupCommit(datastore: Datastore, namespace: string, repository: CountingRepository): Persister {
   const committer = new GroupCommitter({ repository });
-  const deps = { committer, deadLetters: new DeadLetterStore({ datastore, namespace }), logger: silentLogger };
+  const deps = {
+    committer,
+    deadLetters: new DeadLetterStore({ datastore, namespace }),
+    logger: silentLogger,
+    projectId: 'bench',
+  };
   return {
     persist: async (received, source) => {
       const { payload, invalid, attempt, maxAttempts } = received;

@@ -33,7 +33,12 @@ export async function measureHotSessions(ctx: RunContext, options: HotSessionOpt
     const workload = roundRobinWorkload(ctx.name(label), options.changes, options.sessions);
     const repository = new CountingRepository(new DatastoreRepository({ datastore, namespace }));
     const committer = new GroupCommitter({ repository });
-    const deps = { committer, deadLetters: new DeadLetterStore({ datastore, namespace }), logger: silentLogger };
+    const deps = {
+      committer,
+      deadLetters: new DeadLetterStore({ datastore, namespace }),
+      logger: silentLogger,
+      projectId: 'bench',
+    };
     ctx.log(
       `hot sessions: ${options.changes} changes over ${options.sessions} sessions, ${options.inFlight} in flight`,
     );
