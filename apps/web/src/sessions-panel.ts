@@ -10,6 +10,7 @@ import { escape } from './html.js';
 const SCRIPT = `(function(){
 const rows=document.getElementById('session-rows'),status=document.getElementById('sessions-status');
 const others=document.getElementById('logout-others');
+let generation=0;
 function ago(ms){const s=Math.max(0,Math.round((Date.now()-ms)/1000));
 if(s<45)return 'just now';if(s<3600)return Math.max(1,Math.round(s/60))+' min ago';
 if(s<86400)return Math.round(s/3600)+' h ago';return new Date(ms).toLocaleDateString();}
@@ -30,7 +31,7 @@ function ended(n){status.textContent=n===0?'No other session to end.':'Ended '+n
 async function load(){const r=await call('GET','/api/sessions');
 if(!r.ok){status.textContent='Could not list your sessions ('+r.status+').';return;}
 const d=await r.json();rows.replaceChildren.apply(rows,d.sessions.map(row));
-others.disabled=!d.sessions.some(function(s){return !s.current;});rows.dataset.loaded='true';}
+others.disabled=!d.sessions.some(function(s){return !s.current;});rows.dataset.generation=String(++generation);}
 async function end(id){const r=await call('DELETE','/api/sessions/'+encodeURIComponent(id));
 if(r.status===204)ended(1);else status.textContent='That session had already ended.';await load();}
 others.onclick=async function(){const r=await call('POST','/api/sessions/logout-others');
