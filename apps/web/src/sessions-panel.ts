@@ -25,9 +25,9 @@ b.textContent='Log out';b.onclick=function(){end(s.id);};action.append(b);}
 tr.append(action);return tr;}
 async function call(method,path){const r=await fetch(path,{method:method});
 if(r.status===401){location.reload();throw new Error('this session has ended');}return r;}
-function ended(n){status.textContent=n===0?'No other session to end.':'Ended '+n+' session'+(n===1?'':'s')+
-': each has its tombstone in Datastore, so '+(n===1?'that device sees':'those devices see')+
-' the login form on its next request.';}
+function ended(n){status.textContent=n===0?'No other session to end.':n===1?
+'Ended 1 session: its tombstone is in Datastore, so that device sees the login form on its next request.':
+'Ended '+n+' sessions: their tombstones are in Datastore, so those devices see the login form on their next request.';}
 async function load(){const r=await call('GET','/api/sessions');
 if(!r.ok){status.textContent='Could not list your sessions ('+r.status+').';return;}
 const d=await r.json();rows.replaceChildren.apply(rows,d.sessions.map(row));

@@ -146,7 +146,7 @@ describe('demo app in Chromium', () => {
       // "Log out" on the phone's row: the phone sees the login form on its next request.
       await laptopPage.click(`#session-rows tr[data-session="${first}"] .end-session`);
       await laptopPage.waitForSelector('#sessions-status:has-text("Ended 1 session")');
-      expect(await laptopPage.textContent('#sessions-status')).toContain('tombstone in Datastore');
+      expect(await laptopPage.textContent('#sessions-status')).toContain('its tombstone is in Datastore');
       expect([...(await listed(laptopPage)).keys()]).toEqual([laptop]);
       await phonePage.reload();
       await phonePage.waitForSelector('#login');
