@@ -1,9 +1,8 @@
 import express, { type Request, type Router } from 'express';
+import type { SessionRepository } from '@gaesession/persistence';
 import type { Session } from '@gaesession/session';
-import { ApiError, noSession } from './errors.js';
-
-/** Largest JSON body the API takes; a bigger value answers 413. */
-export const MAX_BODY_BYTES = 256 * 1024;
+import { badBody } from './errors.js';
+import { jsonBody, MAX_USER_LENGTH, requireSession, startSession, userName } from './requests.js';
 
 /** The session as scripts and tests see it. `id` is the session key (a hash), never the token. */
 export function describeSession(session: Session) {
@@ -17,16 +16,6 @@ export function describeSession(session: Session) {
   };
 }
 
-function requireSession(req: Request): Session {
-  const session = req.session;
-  if (session === undefined) throw noSession();
-  return session;
-}
-
-function badBody(message: string): ApiError {
-  return new ApiError(400, 'BAD_BODY', message);
-}
-
 function bodyValue(req: Request): unknown {
   const body: unknown = req.body;
   if (typeof body !== 'object' || body === null || !('value' in body)) {
@@ -35,17 +24,14 @@ function bodyValue(req: Request): unknown {
   return body.value;
 }
 
-/** The JSON API: login, read, write, increment, regenerate, logout. */
-export function sessionApi(): Router {
+/** The JSON API: login, read, write, increment, regenerate, logout, durability. */
+export function sessionApi(repository: SessionRepository | undefined): Router {
   const api = express.Router();
-  api.use(express.json({ limit: MAX_BODY_BYTES, strict: false }));
 
-  api.post('/login', async (req, res) => {
-    const user: unknown = (req.body as { user?: unknown } | undefined)?.user;
-    if (typeof user !== 'string' || user.trim() === '' || user.length > 200) {
-      throw badBody('expected {"user": "<name>"} (1 to 200 characters)');
-    }
-    const session = req.createSession({ constants: { user: user.trim() } });
+  api.post('/login', ...jsonBody, async (req, res) => {
+    const user = userName((req.body as { user?: unknown } | undefined)?.user);
+    if (user === undefined) throw badBody(`expected {"user": "<name>"} (1 to ${MAX_USER_LENGTH} characters)`);
+    const session = startSession(req, user);
     await req.saveSession();
     res.status(201).json(describeSession(session));
   });
@@ -54,7 +40,7 @@ export function sessionApi(): Router {
     res.json(describeSession(requireSession(req)));
   });
 
-  api.put('/attrs/:name', async (req, res) => {
+  api.put('/attrs/:name', ...jsonBody, async (req, res) => {
     const session = requireSession(req);
     session.set(req.params.name, bodyValue(req));
     await req.saveSession();
@@ -68,7 +54,7 @@ export function sessionApi(): Router {
     res.status(existed ? 200 : 404).json(describeSession(session));
   });
 
-  api.post('/incr/:name', async (req, res) => {
+  api.post('/incr/:name', ...jsonBody, async (req, res) => {
     const session = requireSession(req);
     const by: unknown = (req.body as { by?: unknown } | undefined)?.by ?? 1;
     if (typeof by !== 'number') throw badBody('expected an optional {"by": <number>}');
@@ -89,6 +75,13 @@ export function sessionApi(): Router {
     const session = requireSession(req);
     session.destroy();
     res.status(204).end();
+  });
+
+  api.get('/durability', async (req, res) => {
+    const session = requireSession(req);
+    const stored = await repository?.load(session.key);
+    const durableVersion = stored?.version ?? 0;
+    res.json({ version: session.version, durableVersion, durable: durableVersion >= session.version });
   });
 
   return api;

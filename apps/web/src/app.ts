@@ -3,8 +3,9 @@ import type { SessionRepository } from '@gaesession/persistence';
 import { sessionMiddleware, type SessionManager } from '@gaesession/session';
 import express, { type Express } from 'express';
 import { sessionApi } from './api.js';
-import { noSession } from './errors.js';
 import { homePage, loginPage } from './page.js';
+import { startSession, userName } from './requests.js';
+import { sessionsApi } from './sessions-api.js';
 
 export interface WebAppDependencies {
   sessions: SessionManager;
@@ -18,6 +19,9 @@ export interface WebAppDependencies {
   projectId?: string;
 }
 
+/** The query of the page a form logout lands on: the login form says the session ended. */
+const LOGGED_OUT = 'logged-out';
+
 /** The demo web app (the App Engine `default` service). */
 export function createWebApp(deps: WebAppDependencies): Express {
   const app = express();
@@ -25,6 +29,7 @@ export function createWebApp(deps: WebAppDependencies): Express {
   app.set('trust proxy', true);
   const logger = deps.logger ?? silentLogger;
   app.use(requestLogging(logger, { projectId: deps.projectId ?? 'gaesession-local' }));
+  const durable = deps.repository !== undefined;
 
   // Platform endpoints stay outside the session middleware: no cache round trip for them.
   app.get('/_ah/warmup', (_req, res) => res.type('text').send('warm'));
@@ -32,52 +37,61 @@ export function createWebApp(deps: WebAppDependencies): Express {
     const ok = (await deps.healthy?.().catch(() => false)) ?? true;
     res.status(ok ? 200 : 503).json({ ok });
   });
+  // The page declares an inline icon; this answers browsers that ask anyway, without a session.
+  app.get('/favicon.ico', (_req, res) => {
+    res.set('Cache-Control', 'public, max-age=86400').status(204).end();
+  });
 
   app.use(sessionMiddleware(deps.sessions));
-  app.use('/api', sessionApi());
-
-  app.get('/api/durability', async (req, res) => {
-    const session = req.session;
-    if (session === undefined) throw noSession();
-    const stored = await deps.repository?.load(session.key);
-    const durableVersion = stored?.version ?? 0;
-    res.json({ version: session.version, durableVersion, durable: durableVersion >= session.version });
-  });
+  app.use('/api', sessionApi(deps.repository), sessionsApi(deps.sessions));
+  app.use('/api', notFound);
 
   app.get('/', async (req, res) => {
     const session = req.session;
     if (session === undefined) {
-      res.type('html').send(loginPage());
+      res.type('html').send(loginPage({ loggedOut: req.query[LOGGED_OUT] !== undefined, durable }));
       return;
     }
-    session.increment('visits');
+    // The first page after login shows 0; each later view (a refresh) counts one, merged with
+    // concurrent ones.
+    if (session.has('visits')) session.increment('visits');
+    else session.set('visits', 0);
     // Save before rendering: the page shows the merged count and the version it produced.
     await req.saveSession();
-    const visits = Number(session.get('visits'));
     const user = session.constant('user');
-    res
-      .type('html')
-      .send(
-        homePage({ user: typeof user === 'string' ? user : '?', visits, version: session.version, id: session.key }),
-      );
+    res.type('html').send(
+      homePage({
+        user: typeof user === 'string' ? user : '?',
+        visits: Number(session.get('visits')),
+        version: session.version,
+        id: session.key,
+      }),
+    );
   });
 
   app.post('/login', express.urlencoded({ extended: false, limit: 4096 }), (req, res) => {
     const { user, password } = req.body as { user?: unknown; password?: unknown };
-    if (typeof user !== 'string' || user.trim() === '' || password !== 'a') {
-      res.status(401).type('html').send(loginPage('Wrong user name or password (the password is "a").'));
+    const name = userName(user);
+    if (name === undefined || password !== 'a') {
+      const error = 'Wrong user name or password (the password is "a"; a user name has 1 to 200 characters).';
+      res.status(401).type('html').send(loginPage({ error, durable }));
       return;
     }
-    req.createSession({ constants: { user: user.trim() } });
+    startSession(req, name);
     res.redirect(303, '/');
   });
 
   app.post('/logout', (req, res) => {
-    req.session?.destroy();
-    res.redirect(303, '/');
+    const session = req.session;
+    if (session === undefined) {
+      res.redirect(303, '/');
+      return;
+    }
+    // The tombstone is written before the redirect goes out (the save precedes the first byte).
+    session.destroy();
+    res.redirect(303, `/?${LOGGED_OUT}`);
   });
 
-  app.use('/api', notFound);
   app.use(errorHandler(logger));
   return app;
 }

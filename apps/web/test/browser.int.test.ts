@@ -5,6 +5,9 @@ import { startApps, type RunningApps } from '../../../infra/src/testing/apps.fix
 import { buildRepository } from '../../../infra/src/testing/build.fixture.js';
 import { launchChromium, type TestBrowser } from '../../../infra/src/testing/chromium.fixture.js';
 
+/** The second "device": Firefox on an Android phone. */
+const PHONE_USER_AGENT = 'Mozilla/5.0 (Android 14; Mobile; rv:127.0) Gecko/127.0 Firefox/127.0';
+
 const log = (line: string): void => {
   console.log(`[browser test] ${line}`);
 };
@@ -23,10 +26,13 @@ describe('demo app in Chromium', () => {
     await apps?.stop();
   });
 
-  /** A fresh page with no cookies; on failure it leaves a screenshot and the apps' output. */
-  async function openPage({ task, onTestFailed }: TestContext): Promise<Page> {
-    await browser!.context.clearCookies();
-    const page = await browser!.context.newPage();
+  /**
+   * A fresh page with no cookies, in the browser's first context or in `context` (another
+   * "device"); on failure it leaves a screenshot and the apps' output.
+   */
+  async function openPage({ task, onTestFailed }: TestContext, context = browser!.context): Promise<Page> {
+    await context.clearCookies();
+    const page = await context.newPage();
     page.setDefaultTimeout(15_000);
     onTestFailed(async () => {
       const path = `/tmp/gaesession-browser-${task.name.replace(/\W+/g, '-')}-${Date.now()}.png`;
@@ -63,10 +69,11 @@ describe('demo app in Chromium', () => {
     expect(await page.isVisible('#login')).toBe(true);
     await logIn(page, 'ada', 'a', '#visits');
     expect(await page.textContent('#who')).toBe('ada');
-    expect(await page.textContent('#visits')).toBe('1');
+    // The first page after login counts 0; each refresh adds one.
+    expect(await page.textContent('#visits')).toBe('0');
     await page.reload();
     await page.reload();
-    expect(await page.textContent('#visits')).toBe('3');
+    expect(await page.textContent('#visits')).toBe('2');
 
     // The panel polls /api/durability until the worker has stored the version the page shows.
     const version = Number(await page.textContent('#version'));
@@ -77,7 +84,7 @@ describe('demo app in Chromium', () => {
     const key = datastore.key({ namespace, path: ['Session', session.id] });
     const [stored] = (await datastore.get(key)) as [Record<string, unknown> | undefined];
     expect(stored?.version).toBe(version);
-    expect((JSON.parse(String(stored?.data)) as { attrs: unknown }).attrs).toEqual({ visits: 3 });
+    expect((JSON.parse(String(stored?.data)) as { attrs: unknown }).attrs).toEqual({ visits: 2 });
 
     const cookie = await sessionCookie(page);
     expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/' });
@@ -86,10 +93,88 @@ describe('demo app in Chromium', () => {
     await page.click('#logout');
     await page.waitForSelector('#login');
     expect(await page.isVisible('#visits')).toBe(false);
+    expect(await page.textContent('#logged-out')).toContain('Your session ended: its tombstone is in Datastore');
     expect(await sessionCookie(page)).toBeUndefined();
     // Logout is durable before the answer: a tombstone replaces the session.
     const [tombstone] = (await datastore.get(key)) as [Record<string, unknown> | undefined];
     expect(tombstone?.tombstone).toBe(true);
     await page.close();
+  });
+
+  /** Refreshes the "Your sessions" panel and answers its rows: [device text, whether current] by session id. */
+  async function listed(page: Page): Promise<Map<string, [string, boolean]>> {
+    const rows = page.locator('#session-rows');
+    const before = Number((await rows.getAttribute('data-generation')) ?? 0);
+    await page.click('#refresh-sessions');
+    await page.waitForSelector(`#session-rows[data-generation="${before + 1}"]`);
+    const found = new Map<string, [string, boolean]>();
+    for (const row of await page.locator('#session-rows tr[data-session]').all()) {
+      const device = (await row.locator('td').first().textContent()) ?? '';
+      found.set((await row.getAttribute('data-session')) ?? '', [
+        device,
+        (await row.getAttribute('class')) === 'current',
+      ]);
+    }
+    return found;
+  }
+
+  async function sessionId(page: Page): Promise<string> {
+    return ((await page.evaluate(async () => (await fetch('/api/session')).json())) as { id: string }).id;
+  }
+
+  it("lists one user's sessions on two devices and ends the other one, one by one and all at once", async (context) => {
+    const phone = await browser!.newContext({ userAgent: PHONE_USER_AGENT });
+    try {
+      const laptopPage = await openPage(context);
+      await logIn(laptopPage, 'grace', 'a', '#visits');
+      const laptop = await sessionId(laptopPage);
+      const phonePage = await openPage(context, phone);
+      await logIn(phonePage, 'grace', 'a', '#visits');
+      const first = await sessionId(phonePage);
+
+      // Both in the laptop's panel, its own flagged current, each with its device.
+      await laptopPage.waitForSelector('#session-rows[data-generation]');
+      expect(await listed(laptopPage)).toEqual(
+        new Map([
+          [laptop, ['Chrome on Linux (this device)', true]],
+          [first, ['Firefox on Android', false]],
+        ]),
+      );
+      // The phone's own panel flags the phone.
+      expect((await listed(phonePage)).get(first)).toEqual(['Firefox on Android (this device)', true]);
+
+      // "Log out" on the phone's row: the phone sees the login form on its next request.
+      await laptopPage.click(`#session-rows tr[data-session="${first}"] .end-session`);
+      await laptopPage.waitForSelector('#sessions-status:has-text("Ended 1 session")');
+      expect(await laptopPage.textContent('#sessions-status')).toContain('its tombstone is in Datastore');
+      expect([...(await listed(laptopPage)).keys()]).toEqual([laptop]);
+      await phonePage.reload();
+      await phonePage.waitForSelector('#login');
+      expect(await sessionCookie(phonePage)).toBeUndefined();
+
+      // Again, and this time "Log out other sessions".
+      await logIn(phonePage, 'grace', 'a', '#visits');
+      const second = await sessionId(phonePage);
+      expect([...(await listed(laptopPage)).keys()].sort()).toEqual([laptop, second].sort());
+      await laptopPage.click('#logout-others');
+      await laptopPage.waitForSelector('#sessions-status:has-text("Ended 1 session")');
+      await phonePage.reload();
+      await phonePage.waitForSelector('#login');
+      const { datastore, namespace } = apps!.datastore;
+      for (const id of [first, second]) {
+        const [ended] = (await datastore.get(datastore.key({ namespace, path: ['Session', id] }))) as [
+          Record<string, unknown> | undefined,
+        ];
+        expect(ended?.tombstone).toBe(true);
+      }
+
+      // The laptop keeps working.
+      await laptopPage.reload();
+      expect(await laptopPage.textContent('#who')).toBe('grace');
+      expect(await sessionId(laptopPage)).toBe(laptop);
+      await laptopPage.close();
+    } finally {
+      await phone.close();
+    }
   });
 });

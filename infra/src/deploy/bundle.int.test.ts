@@ -195,8 +195,10 @@ describe('deployment bundle', () => {
         Record<string, unknown> | undefined,
       ];
       expect(entity?.version).toBe(version);
+      // The login's user is the session's principal, indexed for listing the user's sessions.
+      expect(entity?.principal).toBe('ada');
       const data = JSON.parse(String(entity?.data)) as { constants: unknown; attrs: unknown };
-      expect(data.constants).toEqual({ user: 'ada' });
+      expect(data.constants).toEqual({ user: 'ada', device: 'Node.js' });
       expect(data.attrs).toEqual({ x: { from: 'the bundle' } });
     });
   });

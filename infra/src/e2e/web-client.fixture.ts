@@ -20,6 +20,15 @@ export interface Durability {
   readonly durable: boolean;
 }
 
+/** One session of the client's user, as GET /api/sessions lists it (see apps/web/src/sessions-api.ts). */
+export interface ListedSessionView {
+  readonly id: string;
+  readonly device: string | null;
+  readonly created: number;
+  readonly accessed: number;
+  readonly current: boolean;
+}
+
 /** The web app answered something other than what the call expects. */
 export class UnexpectedAnswerError extends Error {
   override name = 'UnexpectedAnswerError';
@@ -67,7 +76,34 @@ export class WebClient {
     return this.#json<Durability>('GET', '/api/durability');
   }
 
+  /** GET /api/sessions: every live session of this client's user, its own flagged current. */
+  async sessions(): Promise<ListedSessionView[]> {
+    return (await this.#json<{ sessions: ListedSessionView[] }>('GET', '/api/sessions')).sessions;
+  }
+
+  /** POST /api/sessions/logout-others: how many other sessions of the user it ended. */
+  async logoutOthers(): Promise<number> {
+    return (await this.#json<{ ended: number }>('POST', '/api/sessions/logout-others')).ended;
+  }
+
+  /** DELETE /api/sessions/:id, expecting `expected` (204: ended; 404: not one of the user's). */
+  async endSession(id: string, expected: 204 | 404 = 204): Promise<void> {
+    await this.#json('DELETE', `/api/sessions/${encodeURIComponent(id)}`, undefined, expected);
+  }
+
+  /** The status GET /api/session answers: 200 while the session lives, 401 once it has ended. */
+  async sessionStatus(): Promise<number> {
+    return (await this.#send('GET', '/api/session')).status;
+  }
+
   async #json<T>(method: string, path: string, body?: unknown, expected = 200): Promise<T> {
+    const { status, text } = await this.#send(method, path, body);
+    if (status !== expected)
+      throw new UnexpectedAnswerError(`${method} ${path}: expected ${expected}, got ${status} ${text}`);
+    return (text === '' ? undefined : JSON.parse(text)) as T;
+  }
+
+  async #send(method: string, path: string, body?: unknown): Promise<{ status: number; text: string }> {
     const headers: Record<string, string> = {};
     const cookie = this.#cookies.header();
     if (cookie !== undefined) headers.Cookie = cookie;
@@ -79,9 +115,6 @@ export class WebClient {
       signal: AbortSignal.timeout(20_000),
     });
     this.#cookies.keep(res.headers.getSetCookie());
-    const text = await res.text();
-    if (res.status !== expected)
-      throw new UnexpectedAnswerError(`${method} ${path}: expected ${expected}, got ${res.status} ${text}`);
-    return (text === '' ? undefined : JSON.parse(text)) as T;
+    return { status: res.status, text: await res.text() };
   }
 }

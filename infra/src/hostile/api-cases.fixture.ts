@@ -64,7 +64,7 @@ export function apiCases(): ApiCase[] {
       Buffer.concat([Buffer.from('{"value":"'), Buffer.from([0xc3, 0x28, 0xff]), Buffer.from('"}')]),
       200,
     ),
-    put('JSON sent as text/plain', json({ value: 1 }), 400, 'BAD_BODY', [['Content-Type', 'text/plain']]),
+    put('JSON sent as text/plain', json({ value: 1 }), 415, 'UNSUPPORTED_MEDIA_TYPE', [['Content-Type', 'text/plain']]),
     put('a body over 256 KiB', json({ value: 'x'.repeat(300 * 1024) }), 413, 'TOO_LARGE'),
     put('a gzip body inflating to 10 MiB', gzipSync(`{"value":"${' '.repeat(10 * 1024 * 1024)}"}`), 413, 'TOO_LARGE', [
       ['Content-Type', 'application/json'],

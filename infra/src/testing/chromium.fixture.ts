@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
+import { chromium, type BrowserContext, type BrowserContextOptions } from 'playwright-core';
 
 /** Where Debian's `chromium` package puts the browser. */
 export const CHROMIUM = '/usr/bin/chromium';
@@ -49,6 +49,11 @@ export const CHROMIUM_ARGS: readonly string[] = [
 
 export interface TestBrowser {
   readonly context: BrowserContext;
+  /**
+   * Another context of the same browser: a cookie jar and storage of its own, like a second
+   * device (give it a `userAgent` to look like one). `close()` closes it too.
+   */
+  newContext(options?: BrowserContextOptions): Promise<BrowserContext>;
   /** Closes the browser and deletes its profile. */
   close(): Promise<void>;
 }
@@ -67,9 +72,16 @@ export async function launchChromium(log?: (line: string) => void): Promise<Test
       args: [...CHROMIUM_ARGS],
       timeout: 30_000,
     });
+    const browser = context.browser();
     return {
       context,
+      newContext: (options) => {
+        if (browser === null)
+          return Promise.reject(new Error('this Chromium context has no browser for another context'));
+        return browser.newContext(options);
+      },
       close: async () => {
+        // Closing the persistent context closes the browser, and every other context with it.
         await context.close();
         rmSync(profile, { recursive: true, force: true });
       },
