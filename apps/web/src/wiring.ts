@@ -12,6 +12,6 @@ export interface WebServices {
 }
 
 export function createWebServices(config: Config, logger: Logger = createLogger({ service: 'default' })): WebServices {
-  const configured = createSessions({ config });
+  const configured = createSessions({ config, logger });
   return { sessions: configured.sessions, repository: configured.repository, logger, close: () => configured.close() };
 }

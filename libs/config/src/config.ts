@@ -16,6 +16,8 @@ export interface Config {
   /** The deployed version (App Engine sets it). */
   readonly version: string | undefined;
   readonly logLevel: ValueOf<'LOG_LEVEL'>;
+  /** How often the counters are logged, ms (0: never). */
+  readonly metricsIntervalMs: number;
   readonly projectId: string;
   readonly datastore: {
     readonly namespace: string | undefined;
@@ -84,6 +86,7 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
     port: read('PORT'),
     version: read('GAE_VERSION'),
     logLevel: read('LOG_LEVEL'),
+    metricsIntervalMs: read('METRICS_INTERVAL_MS'),
     projectId: read('GOOGLE_CLOUD_PROJECT'),
     datastore: {
       namespace: read('DATASTORE_NAMESPACE'),

@@ -25,6 +25,13 @@ export const VARIABLES = {
     ['debug', 'info', 'warn', 'error'],
     'info',
   ),
+  METRICS_INTERVAL_MS: integer(
+    {
+      name: 'METRICS_INTERVAL_MS',
+      description: 'How often each instance logs a `metrics` line of its counters (0: never); docs/OPERATIONS.md.',
+    },
+    60_000,
+  ),
   GOOGLE_CLOUD_PROJECT: text(
     { name: 'GOOGLE_CLOUD_PROJECT', description: 'Project id for Datastore and Cloud Tasks; App Engine sets it.' },
     'gaesession-local',

@@ -6,8 +6,8 @@ import { SECRET_HEADER } from '@gaesession/events';
 import { closeDatastore, createDatastoreClient, DatastoreRepository } from '@gaesession/persistence';
 import { BullMQPublisher, CloudTasksPublisher, GroupingPublisher, type EventPublisher } from '@gaesession/queue';
 import { SessionManager, type SessionManagerOptions } from '@gaesession/session';
-import { CounterMetrics, WriteBehindStore, type WriteBehindStoreOptions } from '@gaesession/store';
-import { messageOf } from '@gaesession/core';
+import { WriteBehindStore, type WriteBehindStoreOptions } from '@gaesession/store';
+import { messageOf, MetricsLog, silentLogger, type Logger } from '@gaesession/core';
 import { loadConfig, type Config } from './config.js';
 import { ConfigVariableError } from './parse.js';
 
@@ -84,7 +84,8 @@ export interface ConfiguredStore {
   readonly store: WriteBehindStore;
   /** Datastore access (undefined in cache-only mode), e.g. for a "durable yet?" check. */
   readonly repository: DatastoreRepository | undefined;
-  readonly metrics: CounterMetrics;
+  /** The store's counters: totals in memory, and a `metrics` log line every METRICS_INTERVAL_MS. */
+  readonly metrics: MetricsLog;
   /** Closes the cache, queue and Datastore connections. */
   close(): Promise<void>;
 }
@@ -96,6 +97,11 @@ export interface SessionStoreFromConfigOptions extends Omit<
 > {
   /** @defaultValue `loadConfig()`: the environment */
   config?: Config;
+  /**
+   * Where the store's `metrics` lines and degraded-path warnings go (see `MetricsLog`).
+   * @defaultValue silent: nothing is logged
+   */
+  logger?: Logger;
   /**
    * Send concurrent events to the queue together (`GroupingPublisher`): fewer queue round trips
    * and, on Cloud Tasks, fewer billed tasks. @defaultValue true
@@ -109,7 +115,7 @@ export interface SessionStoreFromConfigOptions extends Omit<
  * given; `mode` defaults to SESSION_MODE.
  */
 export function createSessionStore(options: SessionStoreFromConfigOptions = {}): ConfiguredStore {
-  const { config = loadConfig(), groupEnqueue = true, ...storeOptions } = options;
+  const { config = loadConfig(), groupEnqueue = true, logger = silentLogger, ...storeOptions } = options;
   const mode = storeOptions.mode ?? config.session.mode;
   const cache = createCache(config);
   const datastore = mode === 'cache-only' ? undefined : createDatastore(config);
@@ -120,7 +126,12 @@ export function createSessionStore(options: SessionStoreFromConfigOptions = {}):
       : groupEnqueue
         ? new GroupingPublisher(createPublisher(config))
         : createPublisher(config);
-  const metrics = new CounterMetrics();
+  const metrics = new MetricsLog({
+    logger,
+    scope: 'store',
+    intervalMs: config.metricsIntervalMs,
+    alerting: (counter) => counter.startsWith('degraded_'),
+  });
   const store = new WriteBehindStore({
     ...storeOptions,
     cache,
@@ -134,6 +145,7 @@ export function createSessionStore(options: SessionStoreFromConfigOptions = {}):
     repository,
     metrics,
     close: async () => {
+      metrics.close();
       await publisher?.close();
       await cache.close();
       if (datastore !== undefined) await closeDatastore(datastore);

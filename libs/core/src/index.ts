@@ -31,6 +31,7 @@ export {
   type JsonValue,
 } from './json.js';
 export { describeError, silentLogger, type LogFields, type Logger } from './logger.js';
+export { MetricsLog, type MetricsLogOptions } from './metrics-log.js';
 export { applyOps, checkedSum, type Op } from './ops.js';
 export { withDefaults, type LooseOptions, type WithDefaults } from './options.js';
 export {

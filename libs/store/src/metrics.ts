@@ -12,26 +12,12 @@ export type StoreCounter =
   | 'degraded_oversized_event'
   | 'degraded_cache_unavailable';
 
-/** A sink for the store's counters; bind it to prom-client or any metrics library. */
+/**
+ * A sink for the store's counters: `MetricsLog` of @gaesession/core (structured log lines, what
+ * createSessions uses), or bind it to any metrics library.
+ */
 export interface StoreMetrics {
   increment(counter: StoreCounter, by?: number): void;
-}
-
-/** Counts in memory; `snapshot()` reads them (the demo's /metrics uses this). */
-export class CounterMetrics implements StoreMetrics {
-  readonly #counts = new Map<StoreCounter, number>();
-
-  increment(counter: StoreCounter, by = 1): void {
-    this.#counts.set(counter, (this.#counts.get(counter) ?? 0) + by);
-  }
-
-  get(counter: StoreCounter): number {
-    return this.#counts.get(counter) ?? 0;
-  }
-
-  snapshot(): Record<string, number> {
-    return Object.fromEntries(this.#counts);
-  }
 }
 
 export const noMetrics: StoreMetrics = { increment: () => undefined };

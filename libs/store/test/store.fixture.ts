@@ -1,5 +1,6 @@
 // Shared by this package's integration suites: a real store on memcached or Valkey, Redis (BullMQ)
 // and the Datastore emulator, a minimal worker loop, and an HTTP server that drives the session layer.
+import { MetricsLog, silentLogger } from '@gaesession/core';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AddressInfo } from 'node:net';
@@ -11,7 +12,6 @@ import { SessionManager } from '@gaesession/session';
 import { canConnect, services, testDatastore, uniqueName, type TestDatastore } from '@gaesession/testkit';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { CounterMetrics } from '../src/metrics.js';
 import type { WriteBehindStoreOptions } from '../src/options.js';
 import { WriteBehindStore } from '../src/write-behind-store.js';
 
@@ -28,7 +28,7 @@ export interface Harness {
   readonly publisher: EventPublisher;
   readonly queueName: string;
   readonly store: WriteBehindStore;
-  readonly metrics: CounterMetrics;
+  readonly metrics: MetricsLog;
   readonly url: string;
   /** Applies every queued event to Datastore, as the worker does, and waits until the queue is empty. */
   drain(): Promise<void>;
@@ -55,7 +55,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const queueName = uniqueName(options.label);
   const connection = options.redis ?? services.redis;
   const publisher = new BullMQPublisher({ connection, queueName });
-  const metrics = new CounterMetrics();
+  const metrics = new MetricsLog({ logger: silentLogger, scope: 'store', intervalMs: 0 });
   const store = new WriteBehindStore({ cache, repository, publisher, metrics, ...options.store });
   const manager = new SessionManager({
     store,
