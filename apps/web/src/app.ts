@@ -1,3 +1,4 @@
+import { healthHandlers, Readiness } from '@gaesession/config';
 import { errorHandler, notFound, requestLogging, silentLogger, type Logger } from '@gaesession/core';
 import type { SessionRepository } from '@gaesession/persistence';
 import { sessionMiddleware, type SessionManager } from '@gaesession/session';
@@ -11,8 +12,10 @@ export interface WebAppDependencies {
   sessions: SessionManager;
   /** Read only, for the durability panel: which version Datastore holds. */
   repository: SessionRepository | undefined;
-  /** Extra readiness check for /healthz. */
-  healthy?: () => Promise<boolean>;
+  /** The dependencies /healthz and /readyz report. @defaultValue none */
+  readiness?: Readiness;
+  /** False once the app is stopping: /healthz and /readyz then answer 503. @defaultValue always serving */
+  serving?: () => boolean;
   /** Where requests, and failed and refused ones, are logged. @defaultValue silent */
   logger?: Logger;
   /** The Google Cloud project, for the trace field of log lines. @defaultValue 'gaesession-local' */
@@ -33,10 +36,9 @@ export function createWebApp(deps: WebAppDependencies): Express {
 
   // Platform endpoints stay outside the session middleware: no cache round trip for them.
   app.get('/_ah/warmup', (_req, res) => res.type('text').send('warm'));
-  app.get('/healthz', async (_req, res) => {
-    const ok = (await deps.healthy?.().catch(() => false)) ?? true;
-    res.status(ok ? 200 : 503).json({ ok });
-  });
+  const health = healthHandlers(deps.readiness ?? new Readiness([]), deps.serving);
+  app.get('/healthz', health.healthz);
+  app.get('/readyz', health.readyz);
   // The page declares an inline icon; this answers browsers that ask anyway, without a session.
   app.get('/favicon.ico', (_req, res) => {
     res.set('Cache-Control', 'public, max-age=86400').status(204).end();

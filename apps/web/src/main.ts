@@ -16,23 +16,28 @@ try {
 }
 const logger = loggerFromConfig(config, { service: 'default' });
 const services = createWebServices(config, logger);
+let stopping = false;
 const app = createWebApp({
   sessions: services.sessions,
   repository: services.repository,
   logger,
   projectId: config.projectId,
+  readiness: services.readiness,
+  serving: () => !stopping,
 });
 
 const server = app.listen(config.port, () => {
   logger.info('web started', {
     url: `http://127.0.0.1:${config.port}`,
     mode: config.session.mode,
+    cache: config.cache.backend,
     queue: config.queue.backend,
     project: config.projectId,
   });
+  // One line per dependency that does not answer, at once: a wrong address shows at startup.
+  void services.readiness.logProblems(logger);
 });
 
-let stopping = false;
 function shutdown(signal: string): void {
   if (stopping) return;
   stopping = true;

@@ -1,5 +1,5 @@
 import type { Logger } from '@gaesession/core';
-import { createLogger, createSessions, type Config } from '@gaesession/config';
+import { createLogger, createSessions, Readiness, type Config } from '@gaesession/config';
 import type { DatastoreRepository } from '@gaesession/persistence';
 import type { SessionManager } from '@gaesession/session';
 
@@ -8,10 +8,18 @@ export interface WebServices {
   readonly sessions: SessionManager;
   readonly repository: DatastoreRepository | undefined;
   readonly logger: Logger;
+  /** The cache, queue and Datastore, for /healthz, /readyz and the startup check. */
+  readonly readiness: Readiness;
   close(): Promise<void>;
 }
 
 export function createWebServices(config: Config, logger: Logger = createLogger({ service: 'default' })): WebServices {
   const configured = createSessions({ config, logger });
-  return { sessions: configured.sessions, repository: configured.repository, logger, close: () => configured.close() };
+  return {
+    sessions: configured.sessions,
+    repository: configured.repository,
+    logger,
+    readiness: new Readiness(configured.checks),
+    close: () => configured.close(),
+  };
 }

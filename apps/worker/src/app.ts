@@ -1,3 +1,4 @@
+import { healthHandlers, Readiness } from '@gaesession/config';
 import express, { type Express } from 'express';
 import { requirePlatform, type AuthPolicy } from './auth.js';
 import { errorHandler, notFound, requestLogging } from '@gaesession/core';
@@ -20,8 +21,10 @@ export interface WorkerAppDependencies extends DeadLetterDependencies {
   retryLimit: number;
   /** Largest task body, in bytes. @defaultValue 1048576 (1 MiB) */
   maxBodyBytes?: number;
-  /** Readiness for /healthz (false while shutting down). @defaultValue always ready */
-  healthy?: () => boolean;
+  /** The dependencies /healthz and /readyz report. @defaultValue none */
+  readiness?: Readiness;
+  /** False once the worker is stopping: /healthz and /readyz then answer 503. @defaultValue always serving */
+  serving?: () => boolean;
   /** Opens connections ahead of traffic, for /_ah/warmup; failures are logged, not answered. */
   warm?: () => Promise<void>;
 }
@@ -32,10 +35,9 @@ export function createWorkerApp(deps: WorkerAppDependencies): Express {
   app.disable('x-powered-by');
   app.use(requestLogging(deps.logger, { projectId: deps.projectId }));
 
-  app.get('/healthz', (_req, res) => {
-    const ok = deps.healthy?.() ?? true;
-    res.status(ok ? 200 : 503).json({ ok });
-  });
+  const health = healthHandlers(deps.readiness ?? new Readiness([]), deps.serving);
+  app.get('/healthz', health.healthz);
+  app.get('/readyz', health.readyz);
   app.get('/_ah/warmup', async (_req, res) => {
     await deps.warm?.().catch((error: unknown) => {
       deps.logger.warn('warmup could not reach Datastore', { error });

@@ -1,4 +1,4 @@
-import { consumeEvents, scheduleRepeatingJob, type Consumer, type RedisConnection } from '@gaesession/queue';
+import { startConsumer, startRepeatingJob, type RedisConnection, type StartingConsumer } from '@gaesession/queue';
 import type { Logger } from '@gaesession/core';
 import type { Delivery, DeliveryOutcome } from './process-payload.js';
 
@@ -27,11 +27,12 @@ export interface LocalQueueOptions {
  * The local stand-in for Cloud Tasks and cron.yaml: consumes event jobs through the same
  * `processPayload` path as task pushes (a rejected job is retried by BullMQ with its backoff;
  * its last attempt is dead-lettered and completes), and runs the purge on a BullMQ job scheduler.
- * `close()` stops taking jobs and waits for the ones in flight.
+ * It does not wait for Redis: `ready` resolves once both take jobs; `close()` stops taking jobs and
+ * waits for the ones in flight, connected or not.
  */
-export async function startLocalQueue(options: LocalQueueOptions): Promise<Consumer> {
+export function startLocalQueue(options: LocalQueueOptions): StartingConsumer {
   const { connection, queueName, logger } = options;
-  const consumer = await consumeEvents(
+  const consumer = startConsumer(
     { connection, queueName, concurrency: options.concurrency, lockMs: options.lockMs, logger },
     async (received) => {
       const source = `bullmq:${queueName}/${received.jobId}`;
@@ -49,19 +50,16 @@ export async function startLocalQueue(options: LocalQueueOptions): Promise<Consu
       }
     },
   );
-  let scheduler: Consumer;
-  try {
-    scheduler = await scheduleRepeatingJob(
-      { connection, jobName: PURGE_JOB_NAME, queueName: `${queueName}-purge`, everyMs: options.purgeEveryMs, logger },
-      async () => {
-        await options.purge();
-      },
-    );
-  } catch (error) {
-    await consumer.close();
-    throw error;
-  }
+  const scheduler = startRepeatingJob(
+    { connection, jobName: PURGE_JOB_NAME, queueName: `${queueName}-purge`, everyMs: options.purgeEveryMs, logger },
+    async () => {
+      await options.purge();
+    },
+  );
+  const ready = Promise.all([consumer.ready, scheduler.ready]).then(() => undefined);
+  ready.catch(() => undefined);
   return {
+    ready,
     close: async () => {
       await Promise.all([consumer.close(), scheduler.close()]);
     },

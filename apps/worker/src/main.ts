@@ -25,6 +25,8 @@ try {
     project: config.projectId,
     namespace: config.datastore.namespace ?? null,
   });
+  // One line per dependency that does not answer, at once: a wrong address shows at startup.
+  await worker.services.readiness.logProblems(logger);
   let stopping = false;
   const stop = (signal: string): void => {
     if (stopping) return;

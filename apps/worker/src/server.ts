@@ -1,7 +1,9 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import type { Config } from '@gaesession/config';
-import type { Consumer } from '@gaesession/queue';
+import type { Logger } from '@gaesession/core';
+import type { StartingConsumer } from '@gaesession/queue';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createWorkerApp } from './app.js';
 import { startLocalQueue } from './bullmq.js';
 import { createWorkerServices, type WorkerServices, type WorkerServicesOptions } from './wiring.js';
@@ -40,17 +42,18 @@ export async function startWorker(config: Config, options: StartWorkerOptions = 
     auth: { onAppEngine: config.onAppEngine, queueName: config.queue.name, sharedSecret: config.worker.sharedSecret },
     retryLimit: config.worker.retryLimit,
     projectId: config.projectId,
-    healthy: () => !stopping,
+    readiness: services.readiness,
+    serving: () => !stopping,
     warm: async () => {
       await services.repository.load('warmup');
     },
   });
   let server: Server | undefined;
-  let local: Consumer | undefined;
+  let local: StartingConsumer | undefined;
   try {
     server = await listen(app, options.port ?? config.port, options.host);
     if (config.queue.backend === 'bullmq') {
-      local = await startLocalQueue({
+      local = startLocalQueue({
         connection: config.queue.redis,
         queueName: config.queue.name,
         concurrency: config.worker.concurrency,
@@ -60,6 +63,7 @@ export async function startWorker(config: Config, options: StartWorkerOptions = 
         purge: () => services.purge(),
         logger: services.logger,
       });
+      await waitForLocalQueue(local, config, services.logger);
     }
   } catch (error) {
     if (server !== undefined) await closeServer(server);
@@ -83,6 +87,32 @@ export async function startWorker(config: Config, options: StartWorkerOptions = 
       return closing;
     },
   };
+}
+
+/** How long a start waits for Redis before it goes on without it (the queue connects later). */
+const LOCAL_QUEUE_WAIT_MS = 5000;
+
+/**
+ * Waits (a little) until the local queue takes jobs, so a started worker is a consuming one; when
+ * Redis does not answer, says so in one line and starts anyway: jobs wait in Redis, and the
+ * consumer takes them once it connects (`/readyz` tells meanwhile).
+ */
+async function waitForLocalQueue(local: StartingConsumer, config: Config, logger: Logger): Promise<void> {
+  const connected = await Promise.race([
+    local.ready.then(
+      () => true,
+      () => false,
+    ),
+    sleep(LOCAL_QUEUE_WAIT_MS, false),
+  ]);
+  if (connected) return;
+  const { host, port } = config.queue.redis;
+  logger.error(
+    `the local queue cannot reach Redis at ${host}:${port} (REDIS_HOST, REDIS_PORT): it takes no events until it can`,
+    {
+      dependency: 'queue',
+    },
+  );
 }
 
 function listen(app: ReturnType<typeof createWorkerApp>, port: number, host: string | undefined): Promise<Server> {

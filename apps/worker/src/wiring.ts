@@ -1,5 +1,15 @@
 import type { Datastore } from '@google-cloud/datastore';
-import { createDatastore, createLogger, createRepository, type Config } from '@gaesession/config';
+import {
+  createDatastore,
+  createLogger,
+  createRepository,
+  datastoreCheck,
+  Readiness,
+  type Config,
+  type DependencyCheck,
+} from '@gaesession/config';
+import { PRODUCER_REDIS_OPTIONS } from '@gaesession/queue';
+import { Redis } from 'ioredis';
 import type { Logger } from '@gaesession/core';
 import {
   closeDatastore,
@@ -32,6 +42,8 @@ export interface WorkerServices {
   /** One delivery, through the group committer (see `processPayload`). */
   process(delivery: Delivery): Promise<DeliveryOutcome>;
   purge: PurgeRunner;
+  /** Datastore, and Redis with the BullMQ queue, for /healthz, /readyz and the startup check. */
+  readonly readiness: Readiness;
   /** Flushes the committer (refusing new work), then closes the Datastore client. */
   close(): Promise<void>;
 }
@@ -77,6 +89,8 @@ export function createWorkerServices(config: Config, options: WorkerServicesOpti
     observer: metrics,
   });
   const payloadDeps = { committer, deadLetters, logger, observer: metrics, projectId: config.projectId };
+  const redis = config.queue.backend === 'bullmq' ? redisCheck(config) : undefined;
+  const readiness = new Readiness([datastoreCheck(config, repository), ...(redis === undefined ? [] : [redis.check])]);
   return {
     config,
     datastore,
@@ -92,11 +106,25 @@ export function createWorkerServices(config: Config, options: WorkerServicesOpti
         metrics.onPurge(result);
       },
     }),
+    readiness,
     close: async () => {
+      redis?.client.disconnect();
       await committer.close();
       if (options.datastore === undefined) await closeDatastore(datastore);
     },
   };
+}
+
+/** A PING of the queue's Redis on a connection of its own, opened on the first check. */
+function redisCheck(config: Config): { check: DependencyCheck; client: Redis } {
+  const { host, port } = config.queue.redis;
+  const client = new Redis({ ...PRODUCER_REDIS_OPTIONS, host, port, lazyConnect: true });
+  client.on('error', () => undefined); // the check reports it
+  const check = async (): Promise<void> => {
+    if (client.status === 'wait') await client.connect();
+    await client.ping();
+  };
+  return { client, check: { name: 'queue', target: `bullmq ${host}:${port} (${config.queue.name})`, check } };
 }
 
 function namespaceOf(config: Config): { namespace?: string } {

@@ -9,6 +9,13 @@ export {
 export { createLogger, loggerFromConfig, type LoggerOptions } from './logger.js';
 export { ConfigVariableError, type Env, type Service, type Variable } from './parse.js';
 export { configTable } from './table.js';
+export {
+  checkDependencies,
+  healthHandlers,
+  Readiness,
+  type DependencyCheck,
+  type DependencyState,
+} from './readiness.js';
 export { VARIABLES, type VariableName } from './variables.js';
 export {
   createCache,
@@ -17,6 +24,7 @@ export {
   createRepository,
   createSessions,
   createSessionStore,
+  datastoreCheck,
   type ConfiguredSessions,
   type ConfiguredStore,
   type SessionsFromConfigOptions,

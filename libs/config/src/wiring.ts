@@ -3,13 +3,19 @@ import type { Datastore } from '@google-cloud/datastore';
 import { readFileSync } from 'node:fs';
 import { MemcachedSessionCache, ValkeyCache, type SessionCache } from '@gaesession/cache';
 import { SECRET_HEADER } from '@gaesession/events';
-import { closeDatastore, createDatastoreClient, DatastoreRepository } from '@gaesession/persistence';
+import {
+  closeDatastore,
+  createDatastoreClient,
+  DatastoreRepository,
+  type SessionRepository,
+} from '@gaesession/persistence';
 import { BullMQPublisher, CloudTasksPublisher, GroupingPublisher, type EventPublisher } from '@gaesession/queue';
 import { SessionManager, type SessionManagerOptions } from '@gaesession/session';
 import { WriteBehindStore, type WriteBehindStoreOptions } from '@gaesession/store';
 import { messageOf, MetricsLog, silentLogger, type Logger } from '@gaesession/core';
 import { loadConfig, type Config } from './config.js';
 import { ConfigVariableError } from './parse.js';
+import type { DependencyCheck } from './readiness.js';
 
 /** The Datastore client: the emulator when DATASTORE_EMULATOR_HOST is set. */
 export function createDatastore(config: Config): Datastore {
@@ -86,6 +92,8 @@ export interface ConfiguredStore {
   readonly repository: DatastoreRepository | undefined;
   /** The store's counters: totals in memory, and a `metrics` log line every METRICS_INTERVAL_MS. */
   readonly metrics: MetricsLog;
+  /** The cache, the queue and Datastore, checked for `/readyz` (see `Readiness`). */
+  readonly checks: readonly DependencyCheck[];
   /** Closes the cache, queue and Datastore connections. */
   close(): Promise<void>;
 }
@@ -140,10 +148,18 @@ export function createSessionStore(options: SessionStoreFromConfigOptions = {}):
     ...(repository === undefined ? {} : { repository }),
     ...(publisher === undefined ? {} : { publisher }),
   });
+  const checks: DependencyCheck[] = [
+    { name: 'cache', target: cacheTarget(config), check: () => cache.get(READINESS_KEY) },
+    ...(publisher === undefined
+      ? []
+      : [{ name: 'queue', target: queueTarget(config), check: () => publisher.check() }]),
+    ...(repository === undefined ? [] : [datastoreCheck(config, repository)]),
+  ];
   return {
     store,
     repository,
     metrics,
+    checks,
     close: async () => {
       metrics.close();
       await publisher?.close();
@@ -151,6 +167,26 @@ export function createSessionStore(options: SessionStoreFromConfigOptions = {}):
       if (datastore !== undefined) await closeDatastore(datastore);
     },
   };
+}
+
+/** The key the readiness checks read: any valid key does; nothing is written. */
+const READINESS_KEY = 'readiness-probe';
+
+/** The Datastore check: a lookup, through the credential check (`ensureCredentials`). */
+export function datastoreCheck(config: Config, repository: SessionRepository): DependencyCheck {
+  const target = config.datastore.emulatorHost ?? `Datastore of ${config.projectId}`;
+  return { name: 'datastore', target, check: () => repository.inspect(READINESS_KEY) };
+}
+
+function cacheTarget(config: Config): string {
+  const { backend, url, servers } = config.cache;
+  // The URL may carry a password: show its host only.
+  return backend === 'valkey' ? `valkey ${new URL(url).host}` : `memcached ${servers}`;
+}
+
+function queueTarget(config: Config): string {
+  const { backend, name, redis } = config.queue;
+  return backend === 'bullmq' ? `bullmq ${redis.host}:${redis.port} (${name})` : `cloud-tasks queue ${name}`;
 }
 
 /** Sessions from the configuration: a store, and a session manager on it for the middleware. */

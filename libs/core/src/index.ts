@@ -53,3 +53,4 @@ export type {
 } from './store.js';
 export { currentTrace, traceFromHeaders, traceLogFields, withTrace, type TraceContext } from './trace.js';
 export { isWellFormedToken, newToken, sessionKey, TOKEN_LENGTH } from './token.js';
+export { oncePer } from './rate-limit.js';

@@ -31,7 +31,12 @@ export class MetricsLog {
   constructor(options: MetricsLogOptions) {
     this.#options = options;
     const intervalMs = options.intervalMs ?? 60_000;
-    this.#timer = intervalMs > 0 ? setInterval(() => { this.flush(); }, intervalMs).unref() : undefined;
+    this.#timer =
+      intervalMs > 0
+        ? setInterval(() => {
+            this.flush();
+          }, intervalMs).unref()
+        : undefined;
   }
 
   increment(counter: string, by = 1): void {

@@ -1,4 +1,4 @@
-import { silentLogger, withDefaults, type Logger } from '@gaesession/core';
+import { oncePer, silentLogger, withDefaults, type Logger } from '@gaesession/core';
 import { DEFAULT_QUEUE_NAME, InvalidEventError } from '@gaesession/events';
 import { Worker, type Job } from 'bullmq';
 import { EVENT_JOB_NAME, type EventJobData } from './bullmq-publisher.js';
@@ -63,11 +63,28 @@ export interface Consumer {
   close(): Promise<void>;
 }
 
+/** A consumer that may still be connecting. */
+export interface StartingConsumer extends Consumer {
+  /** Resolves once it is connected and taking jobs (which may be never, while Redis is away). */
+  readonly ready: Promise<void>;
+}
+
 /**
  * Consumes session events published by {@link BullMQPublisher}. Resolves once the consumer is
  * connected and taking jobs.
  */
 export async function consumeEvents(consumerOptions: ConsumerOptions, handler: EventHandler): Promise<Consumer> {
+  const consumer = startConsumer(consumerOptions, handler);
+  await consumer.ready;
+  return consumer;
+}
+
+/**
+ * {@link consumeEvents} without waiting for the connection: the consumer takes jobs as soon as
+ * Redis answers, and can be closed at any time, connected or not (a service that must not block
+ * its start on Redis uses this).
+ */
+export function startConsumer(consumerOptions: ConsumerOptions, handler: EventHandler): StartingConsumer {
   const options = withDefaults(CONSUMER_DEFAULTS, consumerOptions);
   const worker = new Worker<Partial<EventJobData>>(
     options.queueName,
@@ -83,11 +100,14 @@ export async function consumeEvents(consumerOptions: ConsumerOptions, handler: E
       maxStalledCount: options.maxStalledCount,
     },
   );
+  // BullMQ reports a lost connection on every reconnect attempt: log it once a minute.
+  const logNow = oncePer(60_000);
   worker.on('error', (error) => {
-    options.logger.error('bullmq consumer error', { queue: options.queueName, error });
+    if (logNow(error.message)) options.logger.error('bullmq consumer error', { queue: options.queueName, error });
   });
-  await worker.waitUntilReady();
-  return { close: () => worker.close() };
+  const ready = worker.waitUntilReady().then(() => undefined);
+  ready.catch(() => undefined); // close() settles it; a caller that waits sees the failure
+  return { ready, close: () => worker.close() };
 }
 
 function receivedFrom(job: Job<Partial<EventJobData>>): ReceivedEvents {

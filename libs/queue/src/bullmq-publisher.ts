@@ -105,6 +105,15 @@ export class BullMQPublisher implements EventPublisher {
     }
   }
 
+  async check(): Promise<void> {
+    await whenConnected(this.#client, this.#timeoutMs);
+    await withDeadline(
+      this.#client.ping(),
+      this.#timeoutMs,
+      () => new QueueUnavailableError('redis did not answer PING'),
+    );
+  }
+
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;

@@ -92,6 +92,16 @@ export class CloudTasksPublisher implements EventPublisher {
     await withDeadline(Promise.all(requests.map((request) => this.#create(request))), this.#timeoutMs, timeout);
   }
 
+  async check(): Promise<void> {
+    const timeout = () => new QueueUnavailableError(`no answer from Cloud Tasks within ${this.#timeoutMs} ms`);
+    const client = await withDeadline(this.#readyClient(), this.#timeoutMs, timeout);
+    await withDeadline(
+      client.getQueue({ name: this.#target.queuePath }, { timeout: this.#timeoutMs }),
+      this.#timeoutMs,
+      timeout,
+    );
+  }
+
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;

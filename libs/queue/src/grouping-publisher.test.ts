@@ -21,6 +21,10 @@ class ManualPublisher implements EventPublisher {
     });
   }
 
+  check(): Promise<void> {
+    return this.closed ? Promise.reject(new Error('closed')) : Promise.resolve();
+  }
+
   close(): Promise<void> {
     this.closed = true;
     return Promise.resolve();
@@ -101,6 +105,7 @@ describe('GroupingPublisher', () => {
     let calls = 0;
     const grouping = new GroupingPublisher({
       maxEventBytes: 1000,
+      check: () => Promise.resolve(),
       publish: () => {
         calls += 1;
         if (calls === 1) throw new Error('thrown');

@@ -50,6 +50,10 @@ export class GroupingPublisher implements EventPublisher {
     });
   }
 
+  check(): Promise<void> {
+    return this.#inner.check();
+  }
+
   /** Sends what is still waiting, then closes the wrapped publisher. */
   async close(): Promise<void> {
     if (this.#closed) return;

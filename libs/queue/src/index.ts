@@ -8,7 +8,9 @@ export {
 export {
   CONSUMER_DEFAULTS,
   consumeEvents,
+  startConsumer,
   type Consumer,
+  type StartingConsumer,
   type ConsumerOptions,
   type EventHandler,
   type ReceivedEvents,
@@ -24,4 +26,9 @@ export { GROUPING_PUBLISHER_DEFAULTS, GroupingPublisher, type GroupingPublisherO
 export { jobIdOf } from './job-id.js';
 export type { EventPublisher } from './publisher.js';
 export { PRODUCER_REDIS_OPTIONS, type RedisConnection } from './redis-connection.js';
-export { REPEATING_JOB_DEFAULTS, scheduleRepeatingJob, type RepeatingJobOptions } from './repeating-job.js';
+export {
+  REPEATING_JOB_DEFAULTS,
+  scheduleRepeatingJob,
+  startRepeatingJob,
+  type RepeatingJobOptions,
+} from './repeating-job.js';

@@ -16,6 +16,11 @@ export interface EventPublisher {
   publish(events: readonly SessionEvent[]): Promise<void>;
   /** The largest encoded event this transport carries, in bytes (so callers can refuse early). */
   readonly maxEventBytes: number;
+  /**
+   * Resolves when the queue answers (Redis: a PING; Cloud Tasks: a read of the queue), else
+   * rejects with why: for readiness checks, not for the request path.
+   */
+  check(): Promise<void>;
   /** Releases connections. Publishing after close rejects with {@link QueueUnavailableError}. */
   close(): Promise<void>;
 }

@@ -1,6 +1,6 @@
-import { silentLogger, withDefaults, type Logger } from '@gaesession/core';
+import { oncePer, silentLogger, withDefaults, type Logger } from '@gaesession/core';
 import { Queue, UnrecoverableError, Worker } from 'bullmq';
-import type { Consumer } from './bullmq-consumer.js';
+import type { Consumer, StartingConsumer } from './bullmq-consumer.js';
 import { bullmqConnection, type RedisConnection } from './redis-connection.js';
 
 export interface RepeatingJobOptions {
@@ -33,24 +33,35 @@ export async function scheduleRepeatingJob(
   jobOptions: RepeatingJobOptions,
   handler: () => Promise<void>,
 ): Promise<Consumer> {
+  const job = startRepeatingJob(jobOptions, handler);
+  try {
+    await job.ready;
+  } catch (error) {
+    await job.close();
+    throw error;
+  }
+  return job;
+}
+
+/**
+ * {@link scheduleRepeatingJob} without waiting for Redis: the schedule is set and runs are taken
+ * once Redis answers; `close()` works at any time.
+ */
+export function startRepeatingJob(jobOptions: RepeatingJobOptions, handler: () => Promise<void>): StartingConsumer {
   const options = withDefaults(REPEATING_JOB_DEFAULTS, jobOptions);
   const queueName = options.queueName ?? options.jobName;
   const prefix = options.prefix;
   const queue = new Queue(queueName, { connection: bullmqConnection(options.connection), prefix });
+  const logNow = oncePer(60_000);
   const onError = (error: Error): void => {
-    options.logger.error('bullmq scheduler error', { queue: queueName, error });
+    if (logNow(error.message)) options.logger.error('bullmq scheduler error', { queue: queueName, error });
   };
   queue.on('error', onError);
-  try {
-    await queue.upsertJobScheduler(
-      options.jobName,
-      { every: options.everyMs },
-      { name: options.jobName, opts: { removeOnComplete: true, removeOnFail: options.keepFailed } },
-    );
-  } catch (error) {
-    await queue.close();
-    throw error;
-  }
+  const scheduled = queue.upsertJobScheduler(
+    options.jobName,
+    { every: options.everyMs },
+    { name: options.jobName, opts: { removeOnComplete: true, removeOnFail: options.keepFailed } },
+  );
   const worker = new Worker(
     queueName,
     async (job) => {
@@ -62,8 +73,10 @@ export async function scheduleRepeatingJob(
     { connection: bullmqConnection(options.connection), prefix, concurrency: 1 },
   );
   worker.on('error', onError);
-  await worker.waitUntilReady();
+  const ready = Promise.all([scheduled, worker.waitUntilReady()]).then(() => undefined);
+  ready.catch(() => undefined); // close() settles it; a caller that waits sees the failure
   return {
+    ready,
     close: async () => {
       await worker.close();
       await queue.close();

@@ -13,6 +13,7 @@ describe('GroupingPublisher over BullMQPublisher', () => {
     const grouping = new GroupingPublisher(
       {
         maxEventBytes: bullmq.maxEventBytes,
+        check: () => bullmq.check(),
         // each publish of BullMQPublisher is one addBulk: one pipelined round trip to Redis
         publish: (events) => {
           batches.push(events.length);
