@@ -1,6 +1,8 @@
 import { errorHandler, notFound, silentLogger, type Logger } from '@gaesession/core';
 import type { SessionRepository } from '@gaesession/persistence';
 import { sessionMiddleware, type SessionManager } from '@gaesession/session';
+// Types req.session, req.createSession() and req.saveSession() on Express's Request.
+import '@gaesession/session/express';
 import express, { type Express } from 'express';
 import { sessionApi } from './api.js';
 import { noSession } from './errors.js';
