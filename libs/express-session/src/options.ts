@@ -1,4 +1,5 @@
 import type { Config } from '@gaesession/config';
+import type { Store } from 'express-session';
 import { DEFAULT_TIMEOUT_MS, type SessionStore } from '@gaesession/core';
 
 /** What a save of a session that was destroyed (a logout) or expired meanwhile does. */
@@ -42,6 +43,14 @@ export interface GaeSessionStoreOptions {
    * way the session stays destroyed. @defaultValue `"error"`
    */
   onSaveAfterDestroy?: SaveAfterDestroy;
+  /**
+   * The express-session store you migrate from (a connect-redis `RedisStore`, say), so that users
+   * stay logged in across the switch: a session id this store does not know is looked up there,
+   * and a session found is moved here (written here, destroyed there) on its first read. A
+   * destroy here destroys it there too. Drop it once the old sessions have expired.
+   * @defaultValue none
+   */
+  fallback?: Store;
   /** Compare-and-set attempts of one save before a `SessionConflictError`. @defaultValue 100 */
   maxWriteAttempts?: number;
   /** Clock, ms since the epoch. @defaultValue `Date.now` */

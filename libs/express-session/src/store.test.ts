@@ -113,6 +113,22 @@ describe('GaeSessionStore', () => {
     expect((await memory.load(sessionKey('s')))?.timeout).toBe(40 * 86_400_000);
   });
 
+  it('moves a session from the fallback store on its first read, and a logout ends it in both', async () => {
+    const old = new session.MemoryStore();
+    const { memory, store, load } = setup({ fallback: old });
+    const cookie = { originalMaxAge: 60_000, expires: new Date(Date.now() + 60_000).toISOString(), path: '/' };
+    await call((done) => old.set('s', { cookie, user: 'ada' } as never, done));
+    const moved = await load('s');
+    expect(moved?.user).toBe('ada');
+    expect((await memory.load(sessionKey('s')))?.attrs).toMatchObject({ user: 'ada', cookie });
+    expect(await call((done) => old.get('s', done))).toBeFalsy();
+    await call((done) => old.set('t', { cookie, user: 'bob' } as never, done));
+    expect((await load('t'))?.user).toBe('bob');
+    await call((done) => store.destroy('t', done));
+    await call((done) => old.set('t', { cookie, user: 'bob' } as never, done)); // a copy left behind
+    expect(await load('t')).toBeUndefined();
+  });
+
   it('refuses a touchAfter outside [0, 1)', () => {
     expect(() => new GaeSessionStore({ store: new MemoryStore(), touchAfter: 1 })).toThrow(/touchAfter/);
   });

@@ -47,6 +47,16 @@ function settle<T>(promise: Promise<T>, callback: Callback<T> | undefined): void
   );
 }
 
+/** A callback-style call as a promise. */
+function promised<T>(call: (done: (error: unknown, value?: T) => void) => void): Promise<T | undefined> {
+  return new Promise((resolve, reject) => {
+    call((error, value) => {
+      if (error === null || error === undefined) resolve(value);
+      else reject(error instanceof Error ? error : new Error(String(error)));
+    });
+  });
+}
+
 /** express-session's `Session` keeps its request as a non-enumerable `req`; a plain object has none. */
 function requestOf(sess: object): object | undefined {
   const req = (sess as { req?: unknown }).req;
@@ -111,10 +121,7 @@ export class GaeSessionStore extends session.Store {
   }
 
   override destroy(sid: string, callback?: (err?: unknown) => void): void {
-    settle(
-      this.#store.destroy(sessionKey(sid)).then(() => undefined),
-      callback,
-    );
+    settle(this.#destroy(sid), callback);
   }
 
   /** Closes the cache, queue and Datastore clients of a store built from the configuration (not one you passed). */
@@ -122,14 +129,42 @@ export class GaeSessionStore extends session.Store {
     await this.#close?.();
   }
 
+  async #destroy(sid: string): Promise<void> {
+    const { fallback } = this.#options;
+    await Promise.all([
+      this.#store.destroy(sessionKey(sid)),
+      fallback === undefined ? undefined : promised<void>((done) => fallback.destroy(sid, done)),
+    ]);
+  }
+
   async #get(sid: string): Promise<SessionData | undefined> {
-    const record = await this.#store.load(sessionKey(sid));
+    const record = (await this.#store.load(sessionKey(sid))) ?? (await this.#moveIn(sid));
     if (record === undefined) return undefined;
     // A mutable copy: express-session assigns into it (the record's values are frozen).
     const data = structuredClone(record.attrs) as Record<string, unknown>;
     if (typeof data.cookie !== 'object' || data.cookie === null) data.cookie = { ...BROWSER_SESSION_COOKIE };
     this.#loaded.set(data, record);
     return data as unknown as SessionData;
+  }
+
+  /**
+   * The session the fallback store holds under `sid`, written here and destroyed there. A session
+   * destroyed here is destroyed there too, so nothing comes back from the fallback after a logout.
+   */
+  async #moveIn(sid: string): Promise<SessionRecord | undefined> {
+    const { fallback } = this.#options;
+    if (fallback === undefined) return undefined;
+    const old = await promised<SessionData | null | undefined>((done) => fallback.get(sid, done));
+    if (old === null || old === undefined) return undefined;
+    let record: SessionRecord | undefined;
+    try {
+      record = await this.#create(sid, sessionJson(old));
+    } catch (error) {
+      // Ended here already: it stays ended, and goes there too.
+      if (!isSessionError(error, 'SESSION_GONE')) throw error;
+    }
+    await promised<void>((done) => fallback.destroy(sid, done));
+    return record;
   }
 
   async #set(sid: string, sess: SessionData): Promise<void> {
