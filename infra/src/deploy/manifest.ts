@@ -13,9 +13,14 @@ export interface PackageManifest {
   readonly peerDependencies?: Readonly<Record<string, string>>;
 }
 
-/** What a package needs installed to run: its dependencies and its peer dependencies. */
+/**
+ * What a package needs installed to run: its dependencies and its peer dependencies, less type
+ * packages (`@types/*`, which a published package depends on for its declarations: nothing
+ * type-checks against a bundle).
+ */
 export function runtimeRanges(manifest: PackageManifest): Record<string, string> {
-  return { ...manifest.peerDependencies, ...manifest.dependencies };
+  const all = Object.entries({ ...manifest.peerDependencies, ...manifest.dependencies });
+  return Object.fromEntries(all.filter(([name]) => !name.startsWith('@types/')));
 }
 
 /** One workspace package: its manifest and its folder, relative to the repository root. */
