@@ -14,17 +14,22 @@ const call = <T>(run: (done: (error: unknown, value?: T) => void) => void): Prom
   new Promise((resolve, reject) => {
     run((error, value) => {
       if (error === null || error === undefined) resolve(value);
-      else reject(error as Error);
+      else reject(error instanceof Error ? error : new Error('store call failed', { cause: error }));
     });
   });
 
 function setup(options: ConstructorParameters<typeof GaeSessionStore>[0] = {}) {
   const memory = new MemoryStore(options.now === undefined ? {} : { now: options.now });
   const store = new GaeSessionStore({ store: memory, ...options });
-  const save = (sid: string, sess: object) => call((done) => store.set(sid, sess as Data, done));
+  const save = (sid: string, sess: object) =>
+    call((done) => {
+      store.set(sid, sess as Data, done);
+    });
   /** A request loading `sid` the way express-session does: get, then createSession. */
   const load = async (sid: string) => {
-    const data = await call<session.SessionData | null>((done) => store.get(sid, done));
+    const data = await call<session.SessionData | null>((done) => {
+      store.get(sid, done);
+    });
     if (data === null || data === undefined) return undefined;
     const req = { sessionID: sid, sessionStore: store };
     return store.createSession(req as never, data) as unknown as Data;
@@ -48,7 +53,11 @@ describe('GaeSessionStore', () => {
 
   it('answers null for an unknown id, and a mutable copy with its cookie for a known one', async () => {
     const { store, save, fresh, load } = setup();
-    expect(await call((done) => store.get('nope', done))).toBeNull();
+    expect(
+      await call((done) => {
+        store.get('nope', done);
+      }),
+    ).toBeNull();
     await save('sid-1', fresh('sid-1', { user: 'ada', list: [1] }, { maxAge: 60_000 }));
     const loaded = await load('sid-1');
     expect(loaded?.user).toBe('ada');
@@ -86,7 +95,9 @@ describe('GaeSessionStore', () => {
       const { memory, store, save, fresh, load } = setup({ onSaveAfterDestroy });
       await save('s', fresh('s', { a: 1 }));
       const late = await load('s');
-      await call((done) => store.destroy('s', done));
+      await call((done) => {
+        store.destroy('s', done);
+      });
       late!.a = 2;
       const saving = save('s', late!);
       if (onSaveAfterDestroy === 'error') await expect(saving).rejects.toMatchObject({ code: 'SESSION_GONE' });
@@ -99,7 +110,10 @@ describe('GaeSessionStore', () => {
     let now = 1_000_000;
     const { memory, store, save, fresh, load } = setup({ now: () => now, timeout: 60_000 });
     await save('s', fresh('s', { a: 1 }));
-    const touch = (sess: Data) => call((done) => store.touch('s', sess, done));
+    const touch = (sess: Data) =>
+      call((done) => {
+        store.touch('s', sess, done);
+      });
     const version = async () => (await memory.load(sessionKey('s')))?.version;
     now += 10_000;
     await touch((await load('s'))!);
@@ -117,15 +131,27 @@ describe('GaeSessionStore', () => {
     const old = new session.MemoryStore();
     const { memory, store, load } = setup({ fallback: old });
     const cookie = { originalMaxAge: 60_000, expires: new Date(Date.now() + 60_000).toISOString(), path: '/' };
-    await call((done) => old.set('s', { cookie, user: 'ada' } as never, done));
+    await call((done) => {
+      old.set('s', { cookie, user: 'ada' } as never, done);
+    });
     const moved = await load('s');
     expect(moved?.user).toBe('ada');
     expect((await memory.load(sessionKey('s')))?.attrs).toMatchObject({ user: 'ada', cookie });
-    expect(await call((done) => old.get('s', done))).toBeFalsy();
-    await call((done) => old.set('t', { cookie, user: 'bob' } as never, done));
+    expect(
+      await call((done) => {
+        old.get('s', done);
+      }),
+    ).toBeFalsy();
+    await call((done) => {
+      old.set('t', { cookie, user: 'bob' } as never, done);
+    });
     expect((await load('t'))?.user).toBe('bob');
-    await call((done) => store.destroy('t', done));
-    await call((done) => old.set('t', { cookie, user: 'bob' } as never, done)); // a copy left behind
+    await call((done) => {
+      store.destroy('t', done);
+    });
+    await call((done) => {
+      old.set('t', { cookie, user: 'bob' } as never, done);
+    }); // a copy left behind
     expect(await load('t')).toBeUndefined();
   });
 

@@ -47,13 +47,20 @@ function settle<T>(promise: Promise<T>, callback: Callback<T> | undefined): void
   );
 }
 
-/** A callback-style call as a promise. */
-function promised<T>(call: (done: (error: unknown, value?: T) => void) => void): Promise<T | undefined> {
+/** A callback-style call of another store as a promise. */
+function promised<T = undefined>(call: (done: (error: unknown, value?: T) => void) => void): Promise<T | undefined> {
   return new Promise((resolve, reject) => {
     call((error, value) => {
       if (error === null || error === undefined) resolve(value);
-      else reject(error instanceof Error ? error : new Error(String(error)));
+      else reject(error instanceof Error ? error : new Error('the fallback store failed', { cause: error }));
     });
+  });
+}
+
+/** `store.destroy(sid)` of another express-session store. */
+function destroyIn(store: session.Store, sid: string): Promise<unknown> {
+  return promised((done) => {
+    store.destroy(sid, done);
   });
 }
 
@@ -133,7 +140,7 @@ export class GaeSessionStore extends session.Store {
     const { fallback } = this.#options;
     await Promise.all([
       this.#store.destroy(sessionKey(sid)),
-      fallback === undefined ? undefined : promised<void>((done) => fallback.destroy(sid, done)),
+      fallback === undefined ? undefined : destroyIn(fallback, sid),
     ]);
   }
 
@@ -154,7 +161,9 @@ export class GaeSessionStore extends session.Store {
   async #moveIn(sid: string): Promise<SessionRecord | undefined> {
     const { fallback } = this.#options;
     if (fallback === undefined) return undefined;
-    const old = await promised<SessionData | null | undefined>((done) => fallback.get(sid, done));
+    const old = await promised<SessionData | null>((done) => {
+      fallback.get(sid, done);
+    });
     if (old === null || old === undefined) return undefined;
     let record: SessionRecord | undefined;
     try {
@@ -163,7 +172,7 @@ export class GaeSessionStore extends session.Store {
       // Ended here already: it stays ended, and goes there too.
       if (!isSessionError(error, 'SESSION_GONE')) throw error;
     }
-    await promised<void>((done) => fallback.destroy(sid, done));
+    await destroyIn(fallback, sid);
     return record;
   }
 
