@@ -2,6 +2,8 @@ import { healthHandlers, Readiness } from '@gaesession/config';
 import { errorHandler, notFound, requestLogging, silentLogger, type Logger } from '@gaesession/core';
 import type { SessionRepository } from '@gaesession/persistence';
 import { sessionMiddleware, type SessionManager } from '@gaesession/session';
+// Types req.session, req.createSession() and req.saveSession() on Express's Request.
+import '@gaesession/session/express';
 import express, { type Express } from 'express';
 import { sessionApi } from './api.js';
 import { homePage, loginPage } from './page.js';

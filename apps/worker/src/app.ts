@@ -1,5 +1,5 @@
 import { healthHandlers, Readiness } from '@gaesession/config';
-import express, { type Express } from 'express';
+import express, { type Express, type Router } from 'express';
 import { requirePlatform, type AuthPolicy } from './auth.js';
 import { errorHandler, notFound, requestLogging } from '@gaesession/core';
 import { PURGE_PATH, TASK_PATH } from '@gaesession/events';
@@ -8,11 +8,11 @@ import type { DeadLetterDependencies, Delivery, DeliveryOutcome } from './proces
 import type { PurgeRunner } from './purge.js';
 import { taskHandler } from './task-route.js';
 
-export interface WorkerAppDependencies extends DeadLetterDependencies {
+/** What the task and cron endpoints need. */
+export interface WorkerRouterDependencies extends DeadLetterDependencies {
   /** Handles one delivery (see `processPayload`). */
   process: (delivery: Delivery) => Promise<DeliveryOutcome>;
   purge: PurgeRunner;
-  metrics: Pick<WorkerMetrics, 'text' | 'contentType'>;
   /** Who may call the task and cron endpoints. */
   auth: AuthPolicy;
   /** The Google Cloud project, for the trace field of request log lines. */
@@ -21,6 +21,10 @@ export interface WorkerAppDependencies extends DeadLetterDependencies {
   retryLimit: number;
   /** Largest task body, in bytes. @defaultValue 1048576 (1 MiB) */
   maxBodyBytes?: number;
+}
+
+export interface WorkerAppDependencies extends WorkerRouterDependencies {
+  metrics: Pick<WorkerMetrics, 'text' | 'contentType'>;
   /** The dependencies /healthz and /readyz report. @defaultValue none */
   readiness?: Readiness;
   /** False once the worker is stopping: /healthz and /readyz then answer 503. @defaultValue always serving */
@@ -29,11 +33,29 @@ export interface WorkerAppDependencies extends DeadLetterDependencies {
   warm?: () => Promise<void>;
 }
 
-/** The worker service's HTTP app (App Engine service `worker`). */
+/**
+ * The task and cron endpoints (`TASK_PATH`, `PURGE_PATH`) and their error answers, as a router an
+ * existing Express app mounts at its root, before its body parsers (the task body is read raw).
+ * Every other request passes through to the app.
+ */
+export function createWorkerRouter(deps: WorkerRouterDependencies): Router {
+  const router = express.Router();
+  router.use(requestLogging(deps.logger, { projectId: deps.projectId }));
+  router.post(TASK_PATH, requirePlatform('task', deps.auth), taskHandler({ ...deps, queueName: deps.auth.queueName }));
+  router.get(PURGE_PATH, requirePlatform('cron', deps.auth), async (req, res) => {
+    const cursor = req.query.cursor;
+    res
+      .set('Cache-Control', 'no-store')
+      .json(await deps.purge(typeof cursor === 'string' && cursor !== '' ? cursor : undefined));
+  });
+  router.use(errorHandler(deps.logger));
+  return router;
+}
+
+/** The worker service's HTTP app (App Engine service `worker`): the router, health, warmup, metrics. */
 export function createWorkerApp(deps: WorkerAppDependencies): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.use(requestLogging(deps.logger, { projectId: deps.projectId }));
 
   const health = healthHandlers(deps.readiness ?? new Readiness([]), deps.serving);
   app.get('/healthz', health.healthz);
@@ -47,14 +69,7 @@ export function createWorkerApp(deps: WorkerAppDependencies): Express {
   app.get('/metrics', async (_req, res) => {
     res.type(deps.metrics.contentType).send(await deps.metrics.text());
   });
-
-  app.post(TASK_PATH, requirePlatform('task', deps.auth), taskHandler({ ...deps, queueName: deps.auth.queueName }));
-  app.get(PURGE_PATH, requirePlatform('cron', deps.auth), async (req, res) => {
-    const cursor = req.query.cursor;
-    res
-      .set('Cache-Control', 'no-store')
-      .json(await deps.purge(typeof cursor === 'string' && cursor !== '' ? cursor : undefined));
-  });
+  app.use(createWorkerRouter(deps));
 
   app.use(notFound);
   app.use(errorHandler(deps.logger));

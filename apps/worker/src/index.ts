@@ -1,4 +1,9 @@
-export { createWorkerApp, type WorkerAppDependencies } from './app.js';
+export {
+  createWorkerApp,
+  createWorkerRouter,
+  type WorkerAppDependencies,
+  type WorkerRouterDependencies,
+} from './app.js';
 export { authorize, requirePlatform, type AuthDecision, type AuthPolicy, type PlatformCaller } from './auth.js';
 export { PURGE_JOB_NAME, startLocalQueue, type LocalQueueOptions } from './bullmq.js';
 export { DeliveryFailedError, ForbiddenError, TaskTooLargeError, WorkerStoppingError } from './errors.js';
@@ -33,3 +38,4 @@ export {
   type WorkerServices,
   type WorkerServicesOptions,
 } from './wiring.js';
+export { createWorker, type Worker, type WorkerOptions } from './worker.js';

@@ -1,4 +1,6 @@
-// The worker service (App Engine `worker`): `npm start` runs this with PORT set.
+#!/usr/bin/env node
+// The worker service (App Engine `worker`), and the `gaesession-worker` bin of @gaesession/worker:
+// `npm start` runs this with PORT set.
 import { ConfigVariableError, loadConfig, loggerFromConfig, type Config } from '@gaesession/config';
 import { startWorker } from './server.js';
 

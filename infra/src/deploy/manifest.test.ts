@@ -45,6 +45,14 @@ describe('collectRuntimeDependencies', () => {
     });
   });
 
+  it('bundles peer dependencies as runtime dependencies, and leaves type packages out', () => {
+    const peers = workspaceOf(
+      { ...pkg('@s/app', { '@s/cache': '0.1.0' }) },
+      { ...pkg('@s/cache', { memjs: '1.3.2', '@types/memjs': '1.3.3' }), peerDependencies: { ioredis: '^5.11.1' } },
+    );
+    expect(collectRuntimeDependencies('@s/app', peers).dependencies).toEqual({ ioredis: '^5.11.1', memjs: '1.3.2' });
+  });
+
   it('leaves devDependencies out', () => {
     const ws = workspaceOf(
       { ...pkg('@s/app', { a: '^1' }), devDependencies: { '@s/testkit': '0.1.0', b: '^2' } } as PackageManifest,

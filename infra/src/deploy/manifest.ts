@@ -9,6 +9,18 @@ export interface PackageManifest {
   readonly main?: string;
   readonly exports?: unknown;
   readonly dependencies?: Readonly<Record<string, string>>;
+  /** Needed at run time as one copy shared with the app (npm installs them): bundled like dependencies. */
+  readonly peerDependencies?: Readonly<Record<string, string>>;
+}
+
+/**
+ * What a package needs installed to run: its dependencies and its peer dependencies, less type
+ * packages (`@types/*`, which a published package depends on for its declarations: nothing
+ * type-checks against a bundle).
+ */
+export function runtimeRanges(manifest: PackageManifest): Record<string, string> {
+  const all = Object.entries({ ...manifest.peerDependencies, ...manifest.dependencies });
+  return Object.fromEntries(all.filter(([name]) => !name.startsWith('@types/')));
 }
 
 /** One workspace package: its manifest and its folder, relative to the repository root. */
@@ -43,7 +55,8 @@ function sortedRecord(entries: Iterable<[string, string]>): Record<string, strin
 
 /**
  * The workspace packages `app` uses (transitively) and the union of their third-party runtime
- * dependencies, `devDependencies` left out. Throws when two packages ask for different ranges
+ * dependencies (peer dependencies included: the bundle is the app that provides them),
+ * `devDependencies` left out. Throws when two packages ask for different ranges
  * of one dependency, or when a dependency in the workspace's own scope is not a workspace package
  * (npm would fetch a stranger's package of that name from the registry).
  */
@@ -55,7 +68,7 @@ export function collectRuntimeDependencies(appName: string, workspace: Workspace
   const wanted = new Map<string, Map<string, string[]>>();
   const visit = (name: string, pkg: WorkspacePackage): void => {
     const children: [string, WorkspacePackage][] = [];
-    for (const [dep, range] of Object.entries(pkg.manifest.dependencies ?? {})) {
+    for (const [dep, range] of Object.entries(runtimeRanges(pkg.manifest))) {
       const local = workspace.get(dep);
       if (local !== undefined) {
         children.push([dep, local]);

@@ -7,6 +7,7 @@ import { undeclaredImports, type UndeclaredImport } from './imports.js';
 import {
   bundleManifest,
   collectRuntimeDependencies,
+  runtimeRanges,
   vendoredDir,
   vendoredManifest,
   type BundleManifestOptions,
@@ -81,13 +82,13 @@ function checkImports(root: string, packages: readonly PackageFiles[]): void {
         path: `${pkg.dir}/dist/${file}`,
         code: readFileSync(join(root, pkg.dir, 'dist', file), 'utf8'),
       }));
-    return undeclaredImports(files, name, new Set(Object.keys(pkg.manifest.dependencies ?? {})));
+    return undeclaredImports(files, name, new Set(Object.keys(runtimeRanges(pkg.manifest))));
   });
   if (problems.length > 0) {
     const lines = problems.map((p) => `  ${p.file} imports ${p.packageName}`);
     throw new BundleError(
       'imports',
-      `compiled code imports packages its package.json does not list in "dependencies":\n${lines.join('\n')}`,
+      `compiled code imports packages its package.json does not list in "dependencies" or "peerDependencies":\n${lines.join('\n')}`,
     );
   }
 }

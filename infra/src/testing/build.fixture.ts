@@ -50,14 +50,24 @@ export async function buildRepository(
   log: (line: string) => void = () => undefined,
   projects: readonly string[] = ['tsconfig.build.json'],
 ): Promise<void> {
-  while (!tryLock()) await new Promise((resolve) => setTimeout(resolve, 200));
-  try {
+  await withBuildLock(async () => {
     const t0 = Date.now();
     const command = `tsc -b ${projects.join(' ')}`;
     log(`${command}...`);
     const { code, output } = await tsc(['-b', ...projects]);
     if (code !== 0) throw new Error(`${command} failed (exit ${code}):\n${output}`);
     log(`build up to date (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+  });
+}
+
+/**
+ * Runs `work` holding the lock {@link buildRepository} takes, for a test whose commands compile
+ * (`npm pack` runs each package's `prepack`, `tsc -b`), so that no other test builds meanwhile.
+ */
+export async function withBuildLock<T>(work: () => Promise<T>): Promise<T> {
+  while (!tryLock()) await new Promise((resolve) => setTimeout(resolve, 200));
+  try {
+    return await work();
   } finally {
     rmSync(LOCK, { recursive: true, force: true });
   }

@@ -89,7 +89,10 @@ type Handler = (req: IncomingMessage, res: ServerResponse) => void;
  * is stopping), with the last known state of each dependency; `/readyz` checks them (at most every
  * 5 s) and answers 200 when every one answers, 503 otherwise, naming what does not.
  */
-export function healthHandlers(readiness: Readiness, serving: () => boolean = () => true): {
+export function healthHandlers(
+  readiness: Readiness,
+  serving: () => boolean = () => true,
+): {
   healthz: Handler;
   readyz: Handler;
 } {

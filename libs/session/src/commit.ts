@@ -104,6 +104,26 @@ export async function commitResolved(
   }
 }
 
+/**
+ * Writes `ops` on top of `base`, a record this request loaded, the way a loaded session's save
+ * does: merged with this process's concurrent updates of the same key into few writes, and
+ * re-applied to the newer version on every conflict. Answers the record written; throws
+ * `SessionGoneError` when the session was destroyed or expired meanwhile. For stores of other
+ * session frameworks (`@gaesession/express-session`); the middleware commits through
+ * {@link commitSession}.
+ */
+export function commitOps(
+  store: SessionStore,
+  base: SessionRecord,
+  ops: readonly Op[],
+  options: CommitOptions = {},
+): Promise<SessionRecord> {
+  const resolved = resolveCommitOptions(options);
+  return updateQueue(store).update(base, ops, (current, merged) =>
+    update(store, current, merged, resolved.now(), resolved.maxWriteAttempts),
+  );
+}
+
 async function create(store: SessionStore, record: SessionRecord, ops: readonly Op[]): Promise<void> {
   const result = await store.write({ kind: 'create', baseVersion: 0, record, ops });
   if (!result.ok) throw new SessionConflictError(record.key, 1);

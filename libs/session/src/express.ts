@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ConfigurationError } from '@gaesession/core';
 import type { NewSessionOptions, Session } from './session.js';
 import { SessionManager, type RequestSession, type SessionManagerOptions } from './http.js';
 
@@ -16,7 +17,9 @@ type Next = (error?: unknown) => void;
 
 /**
  * Express (4 or 5) middleware; also works with any connect-style framework. Adds
- * `req.session`, `req.createSession()` and `req.saveSession()`.
+ * `req.session`, `req.createSession()` and `req.saveSession()`. Their types come with
+ * `import '@gaesession/session/express'` (an opt-in augmentation of Express's `Request`), or,
+ * without any augmentation, from {@link sessionOf}.
  *
  * @example
  * app.use(sessionMiddleware(createSessions().sessions)); // @gaesession/config: from the environment
@@ -35,18 +38,29 @@ export function sessionMiddleware(
   };
 }
 
+/** Marks a request the middleware has decorated. */
+const DECORATED = Symbol.for('@gaesession/session.decorated');
+
 function decorate(req: IncomingMessage, context: RequestSession): void {
   Object.defineProperties(req, {
+    [DECORATED]: { value: true, configurable: true },
     session: { get: () => context.session, configurable: true },
     createSession: { value: (options?: Omit<NewSessionOptions, 'now'>) => context.create(options), configurable: true },
     saveSession: { value: () => context.commit().then(() => undefined), configurable: true },
   });
 }
 
-declare global {
-  // eslint-disable-next-line @typescript-eslint/no-namespace -- Express's own extension point
-  namespace Express {
-    // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- merged into Express's Request
-    interface Request extends SessionRequest {}
+/**
+ * The request's session API, typed without any global augmentation: for programs where
+ * `req.session` means something else (an app that also has @types/express-session, e.g. while it
+ * migrates). Throws `ConfigurationError` when {@link sessionMiddleware} did not run on `req`.
+ *
+ * @example
+ * router.get('/', (req, res) => { res.json({ visits: sessionOf(req).session?.increment('visits') }); });
+ */
+export function sessionOf(req: IncomingMessage): SessionRequest {
+  if (!(DECORATED in req)) {
+    throw new ConfigurationError('sessionOf(req): the gaesession middleware did not run on this request');
   }
+  return req as unknown as SessionRequest;
 }

@@ -1,6 +1,6 @@
-export { COMMIT_DEFAULTS, commitSession, type CommitOptions, type CommitOutcome } from './commit.js';
+export { COMMIT_DEFAULTS, commitOps, commitSession, type CommitOptions, type CommitOutcome } from './commit.js';
 export { COOKIE_DEFAULTS, CookieManager, type CookieOptions, type CookieState, type SameSite } from './cookie.js';
-export { sessionMiddleware, type SessionRequest } from './express.js';
+export { sessionMiddleware, sessionOf, type SessionRequest } from './express.js';
 export {
   RequestSession,
   SESSION_MANAGER_DEFAULTS,

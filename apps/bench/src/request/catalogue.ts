@@ -4,7 +4,15 @@ import { expressSessionId } from './cookies.js';
 import type { RunContext } from './environment.js';
 
 /** The servers, in the order they run; `--only` takes these names. */
-export const SERVER_IDS = ['express', 'redis', 'memcached', 'datastore', 'gaesession', 'gaesession-ungrouped'] as const;
+export const SERVER_IDS = [
+  'express',
+  'redis',
+  'memcached',
+  'datastore',
+  'gaesession',
+  'gaesession-ungrouped',
+  'gaesession-store',
+] as const;
 export type ServerId = (typeof SERVER_IDS)[number];
 
 /** What a server leaves in the shared services, for the bench to delete after it stopped. */
@@ -152,6 +160,23 @@ export const CATALOGUE: readonly ServerSpec[] = [
     sessions: true,
     env: (ctx) => gaesessionEnv(ctx, 'gaesession-ungrouped', false),
     leftovers: (ctx, cookies) => gaesessionLeftovers(ctx, 'gaesession-ungrouped', cookies),
+  },
+  {
+    id: 'gaesession-store',
+    label: 'express-session + GaeSessionStore',
+    entry: `${SERVERS}/express-session-gaesession.js`,
+    worker: true,
+    sessions: true,
+    env: (ctx) => ({ ...gaesessionEnv(ctx, 'gaesession-store', true), BENCH_COOKIE_SECRET: ctx.cookieSecret }),
+    leftovers: (ctx, cookies) => {
+      const name = resourceName(ctx, 'gaesession-store');
+      const sids = cookies.flatMap((cookie) => expressSessionId(cookie) ?? []);
+      return {
+        redisPatterns: [`bull:${name}:*`, `bull:${name}-purge:*`],
+        memcachedKeys: sids.map((sid) => `${name}:${sessionKey(sid)}`),
+        datastoreNamespace: name,
+      };
+    },
   },
 ];
 

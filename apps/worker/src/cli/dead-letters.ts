@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 // Dead-letter tool: `npx tsx --conditions=source apps/worker/src/cli/dead-letters.ts list`
 // (or `npm run dead-letters -w @gaesession/worker -- list`). Reads the same environment as the worker.
 import { loadConfig } from '@gaesession/config';

@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 // Rebuilds Session entities from the event log:
 // `npx tsx --conditions=source apps/worker/src/cli/rebuild.ts` (reads the worker's environment).
 import { loadConfig } from '@gaesession/config';

@@ -3,6 +3,8 @@
 import express from 'express';
 import { loadConfig } from '@gaesession/config';
 import { sessionMiddleware } from '@gaesession/session';
+// Types req.session, req.createSession() and req.saveSession() on Express's Request.
+import '@gaesession/session/express';
 import { benchSessions } from './gaesession-wiring.js';
 import { serve } from './serve.js';
 
