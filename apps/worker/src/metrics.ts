@@ -1,3 +1,4 @@
+import type { MetricsLog } from '@gaesession/core';
 import type { SessionEvent } from '@gaesession/events';
 import type { ApplyResult, PurgeResult } from '@gaesession/persistence';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
@@ -12,6 +13,11 @@ export interface WorkerMetricsOptions {
   processMetrics?: boolean;
   /** Clock in ms since the epoch, for the lag histogram. @defaultValue Date.now */
   now?: () => number;
+  /**
+   * The same counters as structured log lines (how App Engine is monitored; docs/OPERATIONS.md),
+   * beside the Prometheus registry. @defaultValue none
+   */
+  log?: MetricsLog;
 }
 
 /**
@@ -21,6 +27,7 @@ export interface WorkerMetricsOptions {
 export class WorkerMetrics implements CommitObserver, DeliveryObserver {
   readonly registry = new Registry();
   readonly #now: () => number;
+  readonly #log: MetricsLog | undefined;
   readonly #eventsApplied: Counter;
   readonly #sessionsWritten: Counter;
   readonly #batches: Counter;
@@ -35,6 +42,7 @@ export class WorkerMetrics implements CommitObserver, DeliveryObserver {
 
   constructor(options: WorkerMetricsOptions = {}) {
     this.#now = options.now ?? Date.now;
+    this.#log = options.log;
     const registers = [this.registry];
     const counter = <L extends string = never>(name: string, help: string, labelNames: readonly L[] = []) =>
       new Counter<L>({ name: `gaesession_worker_${name}`, help, labelNames, registers });
@@ -73,32 +81,48 @@ export class WorkerMetrics implements CommitObserver, DeliveryObserver {
     this.#eventsApplied.inc(events.length);
     this.#sessionsWritten.inc(result.written);
     const now = this.#now();
-    for (const event of events) this.#lag.observe(Math.max(0, now - event.occurredAt) / 1000);
+    let maxLagMs = 0;
+    for (const event of events) {
+      const lagMs = Math.max(0, now - event.occurredAt);
+      maxLagMs = Math.max(maxLagMs, lagMs);
+      this.#lag.observe(lagMs / 1000);
+    }
+    this.#log?.increment('commits');
+    this.#log?.increment('events_applied', events.length);
+    this.#log?.increment('sessions_written', result.written);
+    this.#log?.max('max_lag_ms', maxLagMs);
   }
 
   onCommitFailure(): void {
     this.#commitFailures.inc();
+    this.#log?.increment('commit_failures');
   }
 
   onInvalidEvents(count: number): void {
     this.#invalidEvents.inc(count);
+    this.#log?.increment('invalid_events', count);
   }
 
   onDeadLetter(reason: DeadLetterReason): void {
     this.#deadLetters.inc({ reason });
+    this.#log?.increment('dead_letters');
   }
 
   onDeliveryFailed(): void {
     this.#deliveriesFailed.inc();
+    this.#log?.increment('deliveries_failed');
   }
 
   onPurge(result: PurgeResult | undefined): void {
     if (result === undefined) {
       this.#purgeRuns.inc({ outcome: 'error' });
+      this.#log?.increment('purge_errors');
       return;
     }
     this.#purgeRuns.inc({ outcome: result.completed ? 'completed' : 'incomplete' });
     this.#purgeDeleted.inc(result.deleted);
+    this.#log?.increment('purge_runs');
+    this.#log?.increment('purge_deleted', result.deleted);
   }
 
   /** The Prometheus text exposition of every metric. */

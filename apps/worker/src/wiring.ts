@@ -10,7 +10,7 @@ import {
 } from '@gaesession/config';
 import { PRODUCER_REDIS_OPTIONS } from '@gaesession/queue';
 import { Redis } from 'ioredis';
-import type { Logger } from '@gaesession/core';
+import { MetricsLog, type Logger } from '@gaesession/core';
 import {
   closeDatastore,
   DEFAULT_EVENT_LOG_KIND,
@@ -81,7 +81,13 @@ export function createWorkerServices(config: Config, options: WorkerServicesOpti
   const datastore = options.datastore ?? createDatastore(config);
   const repository = options.repository ?? createRepository(config, datastore);
   const deadLetters = createDeadLetterStore(config, datastore);
-  const metrics = new WorkerMetrics({ processMetrics: options.processMetrics ?? true });
+  const log = new MetricsLog({
+    logger,
+    scope: 'worker',
+    intervalMs: config.metricsIntervalMs,
+    alerting: (counter) => ['commit_failures', 'dead_letters', 'purge_errors'].includes(counter),
+  });
+  const metrics = new WorkerMetrics({ processMetrics: options.processMetrics ?? true, log });
   const committer = new GroupCommitter({
     repository,
     maxEvents: config.worker.batchMaxEvents,
@@ -108,6 +114,7 @@ export function createWorkerServices(config: Config, options: WorkerServicesOpti
     }),
     readiness,
     close: async () => {
+      log.close();
       redis?.client.disconnect();
       await committer.close();
       if (options.datastore === undefined) await closeDatastore(datastore);

@@ -103,12 +103,16 @@ export interface RunningApps {
   stop(): Promise<void>;
 }
 
-/** The variables a process needs to run at all; everything else comes from the fixture. */
+/**
+ * The variables a process needs to run at all; everything else comes from the fixture. The apps
+ * run with unhandled rejections as crashes (Node's `strict` mode), so a rejection any code path
+ * leaves unhandled ends the app and fails the test that drove it (the hostile, fault and e2e
+ * suites all start the apps here).
+ */
 function baseEnv(): Record<string, string> {
   const keep = ['PATH', 'HOME', 'TMPDIR', 'LANG'];
-  return Object.fromEntries(
-    keep.flatMap((name) => (process.env[name] === undefined ? [] : [[name, process.env[name]]])),
-  );
+  const kept = keep.flatMap((name) => (process.env[name] === undefined ? [] : [[name, process.env[name]]]));
+  return { ...Object.fromEntries(kept), NODE_OPTIONS: '--unhandled-rejections=strict' };
 }
 
 async function answers(url: string): Promise<true | undefined> {

@@ -45,6 +45,11 @@ export class MetricsLog {
     if (this.#options.alerting?.(counter) === true) this.#warn(counter);
   }
 
+  /** Keeps the highest `value` seen since the last line under `gauge` (a lag, say). */
+  max(gauge: string, value: number): void {
+    this.#sinceLine.set(gauge, Math.max(this.#sinceLine.get(gauge) ?? value, value));
+  }
+
   /** How much `counter` was counted so far. */
   get(counter: string): number {
     return this.#totals.get(counter) ?? 0;

@@ -1,6 +1,6 @@
 import { Datastore } from '@google-cloud/datastore';
 import { isSessionError } from '@gaesession/core';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { DatastoreUnavailableError } from './errors.js';
 import { backoffMs, classifyFailure, resolveRetry, withRetry } from './retry.js';
 
@@ -74,9 +74,12 @@ describe('withRetry', () => {
 describe('withRetry without credentials', () => {
   it('fails with DATASTORE_UNAVAILABLE naming the credentials, without calling the client', async () => {
     // No emulator endpoint and (on this machine) no Google credentials.
-    // A key file that does not exist: a client without credentials, known at once (no metadata probe).
+    // A key file that does not exist: a client without credentials, known at once (no metadata
+    // probe). The client takes DATASTORE_EMULATOR_HOST (the integration suites set it) as the emulator.
+    vi.stubEnv('DATASTORE_EMULATOR_HOST', '');
     // eslint-disable-next-line @typescript-eslint/no-deprecated -- the plainest way to get that client
     const production = new Datastore({ projectId: 'p', keyFilename: '/nonexistent/gaesession-credentials.json' });
+    vi.unstubAllEnvs();
     let calls = 0;
     const error: unknown = await withRetry(production, 'load', fast, () => {
       calls++;
