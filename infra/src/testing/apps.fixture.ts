@@ -111,7 +111,10 @@ export interface RunningApps {
  */
 function baseEnv(): Record<string, string> {
   const keep = ['PATH', 'HOME', 'TMPDIR', 'LANG'];
-  const kept = keep.flatMap((name) => (process.env[name] === undefined ? [] : [[name, process.env[name]]]));
+  const kept = keep.flatMap((name): [string, string][] => {
+    const value = process.env[name];
+    return value === undefined ? [] : [[name, value]];
+  });
   return { ...Object.fromEntries(kept), NODE_OPTIONS: '--unhandled-rejections=strict' };
 }
 
