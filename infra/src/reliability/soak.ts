@@ -2,6 +2,7 @@
 // a steady mixed load against the web app and the worker on loopback, sampled as it runs; then
 // nothing acknowledged may be missing from Datastore, no read may have shown older state, and
 // memory must be flat. Exits 1 otherwise.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { DatastoreRepository } from '@gaesession/persistence';
 import { services } from '@gaesession/testkit';
 import { down, up } from '../stack/stack.js';
@@ -33,8 +34,6 @@ const settings = {
   sampleS: numberOption('sample-s', 10),
 };
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 async function main(): Promise<number> {
   const started = await up({ owner: 'test', log });
   try {
@@ -64,7 +63,7 @@ async function soak(apps: Awaited<ReturnType<typeof startApps>>): Promise<number
     const startedAt = Date.now();
     driver.start();
     for (let at = settings.sampleS; at <= settings.durationS; at += settings.sampleS) {
-      await sleep(startedAt + at * 1000 - Date.now());
+      await sleep(Math.max(0, startedAt + at * 1000 - Date.now()));
       const sample = await takeSample({
         atS: at,
         windowS: settings.sampleS,

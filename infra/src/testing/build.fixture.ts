@@ -1,4 +1,5 @@
 // Compiles the repository for tests that run compiled code (not built, not a test file itself).
+import { setTimeout as sleep } from 'node:timers/promises';
 import { spawn } from 'node:child_process';
 import { mkdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -50,7 +51,7 @@ export async function buildRepository(
   log: (line: string) => void = () => undefined,
   projects: readonly string[] = ['tsconfig.build.json'],
 ): Promise<void> {
-  while (!tryLock()) await new Promise((resolve) => setTimeout(resolve, 200));
+  while (!tryLock()) await sleep(200);
   try {
     const t0 = Date.now();
     const command = `tsc -b ${projects.join(' ')}`;

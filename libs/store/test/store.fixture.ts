@@ -1,5 +1,6 @@
 // Shared by this package's integration suites: a real store on memcached, Redis (BullMQ) and the
 // Datastore emulator, a minimal worker loop, and an HTTP server that drives the session layer.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { MemjsCache } from '@gaesession/cache';
@@ -74,7 +75,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
       for (;;) {
         const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
         if (Object.values(counts).every((n) => n === 0)) return;
-        await new Promise((resolve) => setTimeout(resolve, 20));
+        await sleep(20);
       }
     } finally {
       await queue.close();
