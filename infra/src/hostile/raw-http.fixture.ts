@@ -27,23 +27,13 @@ export interface RawResponse {
 
 /**
  * Sends one request (with `Connection: close`) and reads the answer to its end. The server may
- * answer before it has read the whole body (a refusal): the rest of the body is then dropped, and
- * the answer still counts. When the server resets the connection while the body is still being
- * written, the kernel may drop its answer unread (EPIPE or ECONNRESET, nothing received): the
- * request is sent again, up to three times in all.
+ * answer before it has read the whole body (a refusal) and close the connection on the rest,
+ * which resets it: the answer still counts. It is never lost to that reset: the request goes out
+ * in one write, so every later write of the body is libuv's own, which reads what arrived on the
+ * socket before it writes again (no write from JavaScript can fail first and close the socket
+ * with the answer unread); the kernel keeps received data readable after a reset.
  */
-export async function rawRequest(baseUrl: string, request: RawRequest): Promise<RawResponse> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await rawRequestOnce(baseUrl, request);
-    } catch (error) {
-      const code = (error as { code?: unknown }).code;
-      if (attempt >= 3 || (code !== 'EPIPE' && code !== 'ECONNRESET')) throw error;
-    }
-  }
-}
-
-function rawRequestOnce(baseUrl: string, request: RawRequest): Promise<RawResponse> {
+export function rawRequest(baseUrl: string, request: RawRequest): Promise<RawResponse> {
   const { hostname, port } = new URL(baseUrl);
   const body = typeof request.body === 'string' ? Buffer.from(request.body) : request.body;
   const head: Buffer[] = [Buffer.from(`${request.method ?? 'GET'} ${request.path} HTTP/1.1\r\nHost: ${hostname}\r\n`)];
@@ -61,8 +51,7 @@ function rawRequestOnce(baseUrl: string, request: RawRequest): Promise<RawRespon
       socket.destroy(new Error(`no answer to ${request.method ?? 'GET'} ${request.path} within the timeout`));
     }, request.timeoutMs ?? 15_000);
     socket.on('connect', () => {
-      socket.write(Buffer.concat(head));
-      if (body !== undefined) socket.write(body);
+      socket.write(body === undefined ? Buffer.concat(head) : Buffer.concat([...head, body]));
     });
     socket.on('data', (chunk: Buffer) => chunks.push(chunk));
     let done = false;
