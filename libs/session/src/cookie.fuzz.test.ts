@@ -29,7 +29,14 @@ const otherJunk = fc.oneof(
 /** A candidate: exactly the pairs named "sessid" (spaces around the name aside). */
 const isCandidate = (pair: string) => pair.includes('=') && pair.slice(0, pair.indexOf('=')).trim() === 'sessid';
 
-describe('CookieManager (fuzz)', () => {
+/**
+ * Property tests do a fixed number of runs of CPU-bound work: a few hundred milliseconds on an
+ * idle machine, several seconds on a busy 2-core one. Their time limit only catches a hang, so it
+ * is not the 5 s default.
+ */
+const FUZZ = { timeout: 60_000 };
+
+describe('CookieManager (fuzz)', FUZZ, () => {
   it('reads back exactly the token and version it wrote, for any token and version', () => {
     fc.assert(
       fc.property(token, version, fc.constantFrom<keyof typeof managers>('unsigned', 'signed'), (t, v, kind) => {
