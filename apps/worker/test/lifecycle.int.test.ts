@@ -31,7 +31,12 @@ function bullSetup(label: string) {
   const datastore = createDatastore(config);
   const repository = createRepository(config, datastore);
   const queues = testQueues(config.queue.name);
-  const publisher = new BullMQPublisher({ connection: services.redis, queueName: config.queue.name });
+  // The test's tool, not what it tests: a publish may take as long as a busy machine needs.
+  const publisher = new BullMQPublisher({
+    connection: services.redis,
+    queueName: config.queue.name,
+    timeoutMs: 30_000,
+  });
   const children: ChildRun[] = [];
   cleanup.add(async () => {
     // Every worker is gone before its queue is removed: none may still take or finish a job.
