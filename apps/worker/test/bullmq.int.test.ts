@@ -14,6 +14,12 @@ import {
 const cleanup = new Cleanup();
 afterEach(() => cleanup.run());
 
+/**
+ * The publisher here is the test's tool, not what it tests: its publishes may take as long as a
+ * busy machine needs (the 1 s default makes a slow first connection fail the test).
+ */
+const TOOL_TIMEOUT_MS = 30_000;
+
 async function bullWorker(
   label: string,
   env: Record<string, string> = {},
@@ -31,7 +37,11 @@ describe('BullMQ consumer (local)', () => {
   it('applies the events BullMQPublisher publishes, through the same path as task pushes', async () => {
     const { test, queues } = await bullWorker('bull-apply');
     const publisher = cleanup.track(
-      new BullMQPublisher({ connection: services.redis, queueName: test.config.queue.name }),
+      new BullMQPublisher({
+        connection: services.redis,
+        queueName: test.config.queue.name,
+        timeoutMs: TOOL_TIMEOUT_MS,
+      }),
     );
     const keys = [newKey(), newKey(), newKey()];
     for (const version of [1, 2, 3]) await publisher.publish(keys.map((key) => liveEvent(key, version, { version })));
@@ -52,6 +62,7 @@ describe('BullMQ consumer (local)', () => {
       new BullMQPublisher({
         connection: services.redis,
         queueName: test.config.queue.name,
+        timeoutMs: TOOL_TIMEOUT_MS,
         attempts: 3,
         backoffMs: 10,
       }),

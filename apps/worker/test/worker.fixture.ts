@@ -29,6 +29,13 @@ export function testEnv(label: string, overrides: Record<string, string> = {}): 
   };
 }
 
+/** The worker's own Datastore namespace; a test worker never runs in the default one (the demo's). */
+export function namespaceOf(config: Config): string {
+  const namespace = config.datastore.namespace;
+  if (namespace === undefined || namespace === '') throw new Error('a test worker needs a namespace of its own');
+  return namespace;
+}
+
 export interface TestWorker {
   readonly worker: RunningWorker;
   readonly config: Config;
@@ -61,7 +68,7 @@ export async function startTestWorker(
     datastore,
     ...options,
   });
-  const namespace = config.datastore.namespace ?? '';
+  const namespace = namespaceOf(config);
   const withSecret = (headers: Record<string, string>) => ({ 'X-Worker-Secret': SECRET, ...headers });
   return {
     worker,

@@ -27,6 +27,8 @@ export interface CloudTasksEmulatorOptions {
   targets?: Readonly<Record<string, string>>;
   /** How long a finished or deleted task's name keeps refusing creates (ALREADY_EXISTS), in ms. @defaultValue 3_600_000 (1 h) */
   taskNameReuseWindowMs?: number;
+  /** The clock `taskNameReuseWindowMs` is measured by, in ms (tests move it forward). @defaultValue Date.now */
+  nameReuseClock?: () => number;
   /** Dispatch deadline for tasks that set none, in ms. @defaultValue 600_000 (10 min, App Engine automatic scaling) */
   defaultDispatchDeadlineMs?: number;
   /** Largest task CreateTask accepts (body + headers + URI), in bytes. @defaultValue 102_400 (100 KB) */
@@ -99,6 +101,7 @@ export async function startCloudTasksEmulator(options: CloudTasksEmulatorOptions
   const registry = new Registry({
     templates: await queuesFrom(options),
     taskNameReuseWindowMs: options.taskNameReuseWindowMs ?? 3_600_000,
+    ...(options.nameReuseClock === undefined ? {} : { now: options.nameReuseClock }),
     runner: {
       targets,
       defaultDispatchDeadlineMs: options.defaultDispatchDeadlineMs ?? 600_000,

@@ -8,6 +8,8 @@ export interface RegistryOptions {
   templates: readonly QueueSpec[];
   /** How long a finished or deleted task's name stays taken, in ms. */
   taskNameReuseWindowMs: number;
+  /** The clock that window is measured by, ms. @defaultValue Date.now */
+  now?: () => number;
   /** Shared with every queue runner; `onTaskGone` is supplied by the registry. */
   runner: Omit<RunnerContext, 'onTaskGone'>;
 }
@@ -68,6 +70,10 @@ export class Registry {
     await Promise.all([...this.queues.values()].map((queue) => queue.close()));
   }
 
+  private now(): number {
+    return (this.options.now ?? Date.now)();
+  }
+
   private add(queueName: string, spec: QueueSpec): QueueRunner {
     const runner = new QueueRunner(queueName, spec, this.context);
     this.queues.set(queueName, runner);
@@ -76,12 +82,12 @@ export class Registry {
 
   private rememberName(taskName: string): void {
     this.usedNames.delete(taskName);
-    this.usedNames.set(taskName, Date.now());
+    this.usedNames.set(taskName, this.now());
     this.pruneNames();
   }
 
   private pruneNames(): void {
-    const cutoff = Date.now() - this.options.taskNameReuseWindowMs;
+    const cutoff = this.now() - this.options.taskNameReuseWindowMs;
     for (const [name, leftAt] of this.usedNames) {
       if (leftAt > cutoff) break;
       this.usedNames.delete(name);

@@ -3,10 +3,13 @@ import { eventually, uniqueName } from '@gaesession/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCloudTasksEmulator, type CloudTasksEmulator } from './emulator.js';
 import { parseQueueYaml } from './queue-yaml.js';
-import { sleep, startTestTarget, tasksClient, type TestTarget } from './test-target.fixture.js';
+import { startTestTarget, tasksClient, type TestTarget } from './test-target.fixture.js';
 
 const GRPC = { ALREADY_EXISTS: 6, INVALID_ARGUMENT: 3, NOT_FOUND: 5, UNIMPLEMENTED: 12 };
 const HOUR_S = 3600;
+const REUSE_WINDOW_MS = 3_600_000;
+/** How far the emulator's name-reuse clock runs ahead of the real one: tests move it, never wait. */
+let clockAheadMs = 0;
 
 let target: TestTarget;
 let emulator: CloudTasksEmulator;
@@ -28,7 +31,8 @@ beforeAll(async () => {
     port: 0,
     queues: parseQueueYaml('queue:\n- name: events\n  rate: 100/s\n').queues,
     targets: { default: target.url },
-    taskNameReuseWindowMs: 300,
+    taskNameReuseWindowMs: REUSE_WINDOW_MS,
+    nameReuseClock: () => Date.now() + clockAheadMs,
     log: () => undefined,
   });
   client = tasksClient(emulator.port);
@@ -103,7 +107,11 @@ describe('task names', () => {
     await expect(client.createTask({ parent: queuePath('events'), task })).rejects.toMatchObject({
       code: GRPC.ALREADY_EXISTS,
     });
-    await sleep(350); // past this emulator's 300 ms reuse window
+    clockAheadMs += REUSE_WINDOW_MS - 60_000; // a minute before the window ends
+    await expect(client.createTask({ parent: queuePath('events'), task })).rejects.toMatchObject({
+      code: GRPC.ALREADY_EXISTS,
+    });
+    clockAheadMs += 60_000 + 1; // just past it
     const [again] = await client.createTask({ parent: queuePath('events'), task });
     expect(again.name).toBe(name);
     await client.deleteTask({ name });

@@ -69,5 +69,3 @@ export function tasksClient(port: number): CloudTasksClient {
     universeDomain: 'googleapis.com',
   });
 }
-
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

@@ -26,8 +26,9 @@ export const bullmqBackend: QueueBackend = {
       },
     });
     const connection = { host: services.redis.host, port: services.redis.port };
-    // The web app's publisher, as createPublisher builds it from the same configuration.
-    const publisher = new BullMQPublisher({ connection, queueName: apps.queueName });
+    // The web app's publisher, as createPublisher builds it from the same configuration; the
+    // test's tool here, so a publish may take as long as a busy machine needs.
+    const publisher = new BullMQPublisher({ connection, queueName: apps.queueName, timeoutMs: 30_000 });
     const queue = new Queue(apps.queueName, { connection });
     const secret = apps.env.WORKER_SHARED_SECRET ?? '';
     return {

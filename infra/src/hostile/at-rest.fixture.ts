@@ -1,6 +1,7 @@
 // Everything a test's apps left at rest — memcached values under its key prefix, its BullMQ queue's
 // Redis keys, its Datastore namespace — as byte strings to search, compressed payloads inflated
 // (not built, not a test file itself).
+import { setTimeout as sleep } from 'node:timers/promises';
 import { spawnSync } from 'node:child_process';
 import { connect } from 'node:net';
 import { gunzipSync, gzipSync } from 'node:zlib';
@@ -87,7 +88,7 @@ export async function cacheItems(prefix: string): Promise<Stored[]> {
     let dump = (await command('lru_crawler metadump all')).toString('latin1');
     // One crawl at a time per server: wait for another client's to finish.
     for (let tries = 0; dump.startsWith('BUSY') && tries < 50; tries++) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await sleep(100);
       dump = (await command('lru_crawler metadump all')).toString('latin1');
     }
     if (!dump.endsWith('END\r\n')) throw new Error(`lru_crawler metadump failed: ${dump.slice(0, 200)}`);

@@ -1,6 +1,8 @@
 // HTTP/1.1 over a bare socket, for headers and bodies that fetch refuses to send: control
 // characters, non-ASCII bytes, repeated headers, oversized bodies (not built, not a test file itself).
-import { connect } from 'node:net';
+import { write } from 'node:fs';
+import { connect, type Socket } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /** A header as sent: its value may be raw bytes. Repeat a name to send it more than once. */
 export type RawHeader = readonly [name: string, value: string | Buffer];
@@ -27,23 +29,14 @@ export interface RawResponse {
 
 /**
  * Sends one request (with `Connection: close`) and reads the answer to its end. The server may
- * answer before it has read the whole body (a refusal): the rest of the body is then dropped, and
- * the answer still counts. When the server resets the connection while the body is still being
- * written, the kernel may drop its answer unread (EPIPE or ECONNRESET, nothing received): the
- * request is sent again, up to three times in all.
+ * answer before it has read the whole body (a refusal) and close the connection on the rest,
+ * which resets it; a later write of the body then fails (EPIPE, ECONNRESET). The answer still
+ * counts, and is never lost to that failure: the kernel keeps what it received readable after a
+ * reset, but a net.Socket whose write fails marks its readable side errored too and drops it.
+ * So the request is written to the socket's file descriptor directly ({@link writeRequest}): a
+ * failed write only ends the writing, and the socket reads on to the answer.
  */
-export async function rawRequest(baseUrl: string, request: RawRequest): Promise<RawResponse> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await rawRequestOnce(baseUrl, request);
-    } catch (error) {
-      const code = (error as { code?: unknown }).code;
-      if (attempt >= 3 || (code !== 'EPIPE' && code !== 'ECONNRESET')) throw error;
-    }
-  }
-}
-
-function rawRequestOnce(baseUrl: string, request: RawRequest): Promise<RawResponse> {
+export function rawRequest(baseUrl: string, request: RawRequest): Promise<RawResponse> {
   const { hostname, port } = new URL(baseUrl);
   const body = typeof request.body === 'string' ? Buffer.from(request.body) : request.body;
   const head: Buffer[] = [Buffer.from(`${request.method ?? 'GET'} ${request.path} HTTP/1.1\r\nHost: ${hostname}\r\n`)];
@@ -53,6 +46,7 @@ function rawRequestOnce(baseUrl: string, request: RawRequest): Promise<RawRespon
   }
   if (body !== undefined) head.push(Buffer.from(`Content-Length: ${body.length}\r\n`));
   head.push(Buffer.from('Connection: close\r\n\r\n'));
+  const bytes = body === undefined ? Buffer.concat(head) : Buffer.concat([...head, body]);
   const started = performance.now();
   return new Promise((resolve, reject) => {
     const socket = connect(Number(port), hostname);
@@ -60,9 +54,11 @@ function rawRequestOnce(baseUrl: string, request: RawRequest): Promise<RawRespon
     const timer = setTimeout(() => {
       socket.destroy(new Error(`no answer to ${request.method ?? 'GET'} ${request.path} within the timeout`));
     }, request.timeoutMs ?? 15_000);
+    const writing = { stopped: false, done: Promise.resolve() };
     socket.on('connect', () => {
-      socket.write(Buffer.concat(head));
-      if (body !== undefined) socket.write(body);
+      writing.done = writeRequest(socket, bytes, () => writing.stopped).catch((error: unknown) => {
+        socket.destroy(error instanceof Error ? error : new Error(String(error)));
+      });
     });
     socket.on('data', (chunk: Buffer) => chunks.push(chunk));
     let done = false;
@@ -70,19 +66,22 @@ function rawRequestOnce(baseUrl: string, request: RawRequest): Promise<RawRespon
       if (done) return;
       done = true;
       clearTimeout(timer);
-      socket.destroy();
-      const received = Buffer.concat(chunks);
-      // A refusal may reset the connection while the body is still being written: the answer counts.
-      if (received.length > 0) {
-        try {
-          resolve(parseResponse(received, performance.now() - started));
-          return;
-        } catch (parseError) {
-          reject(parseError instanceof Error ? parseError : new Error(String(parseError)));
+      writing.stopped = true;
+      // No write may still be on its way to the descriptor when the socket closes it (the number
+      // could then belong to another file).
+      void writing.done.then(() => {
+        socket.destroy();
+        const received = Buffer.concat(chunks);
+        if (received.length === 0) {
+          reject(error ?? new Error('the connection closed without an answer'));
           return;
         }
-      }
-      reject(error ?? new Error('the connection closed without an answer'));
+        try {
+          resolve(parseResponse(received, performance.now() - started));
+        } catch (parseError) {
+          reject(parseError instanceof Error ? parseError : new Error(String(parseError)));
+        }
+      });
     };
     socket.on('error', finish);
     // The server may close its side while it still refuses to read the rest of a body.
@@ -93,6 +92,40 @@ function rawRequestOnce(baseUrl: string, request: RawRequest): Promise<RawRespon
       finish();
     });
   });
+}
+
+function writeTo(fd: number, data: Buffer, offset: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    write(fd, data, offset, data.length - offset, null, (error, written) => {
+      if (error === null) resolve(written);
+      else reject(error);
+    });
+  });
+}
+
+/**
+ * Writes `data` to the connected socket's descriptor, waiting out a full send buffer (EAGAIN:
+ * the descriptor is non-blocking), until all is written, `stopped()`, or the peer stops reading
+ * (EPIPE, ECONNRESET: its answer, if any, is on the read side). Falls back to `socket.write`
+ * where the socket has no descriptor to write to.
+ */
+async function writeRequest(socket: Socket, data: Buffer, stopped: () => boolean): Promise<void> {
+  const fd = (socket as unknown as { _handle?: { fd?: number } })._handle?.fd;
+  if (fd === undefined || fd < 0) {
+    socket.write(data);
+    return;
+  }
+  let offset = 0;
+  while (offset < data.length && !stopped()) {
+    try {
+      offset += await writeTo(fd, data, offset);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EAGAIN') await sleep(1);
+      else if (code === 'EPIPE' || code === 'ECONNRESET') return;
+      else throw error;
+    }
+  }
 }
 
 function parseResponse(raw: Buffer, ms: number): RawResponse {

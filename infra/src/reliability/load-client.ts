@@ -1,5 +1,6 @@
 // The scripted load of the fault scenarios: N sessions, each written sequentially with known
 // values, every acknowledged write recorded.
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { SessionLedger } from './ledger.js';
 import { ScriptedSession } from './scripted-session.js';
 import { Tally } from './tally.js';
@@ -109,6 +110,6 @@ export class LoadClient {
   }
 
   #pause(): Promise<void> {
-    return new Promise((resolve) => setTimeout(resolve, this.#options.pauseMs ?? 100));
+    return sleep(this.#options.pauseMs ?? 100);
   }
 }

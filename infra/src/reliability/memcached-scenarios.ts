@@ -19,7 +19,7 @@ async function onPrivateMemcached(
       runScenario({ name, apps, redis, sizes, log, fault: (context) => fault(server, context) }),
     );
   } finally {
-    server.thaw();
+    await server.thaw();
     await server.stop();
   }
 }
@@ -79,12 +79,12 @@ export const memcachedFrozen: ScenarioDefinition = {
   run: (sizes, log) =>
     onPrivateMemcached(memcachedFrozen.name, 'rel-mc-freeze', sizes, log, async (server, context) => {
       context.faultStarted();
-      server.freeze();
+      await server.freeze();
       context.log('memcached frozen');
       await context.sleep(sizes.outageMs / 2);
       await context.stopWitnesses();
       await context.sleep(sizes.outageMs / 2);
-      server.thaw();
+      await server.thaw();
       await context.recovered();
     }),
 };

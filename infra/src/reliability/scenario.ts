@@ -1,5 +1,6 @@
 // Runs one fault scenario: scripted load before, during and after a fault, then the drain and
 // the check against Datastore.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { DatastoreRepository, DEFAULT_DEAD_LETTER_KIND } from '@gaesession/persistence';
 import type { RunningApps } from '../testing/apps.fixture.js';
 import { LoadClient } from './load-client.js';
@@ -120,8 +121,6 @@ export interface RunOptions {
 /** The load's groups: stopped by the fault, stopped at the recovery, writing on after it. */
 const WITNESSES = 0;
 const DURING = 1;
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Marks of one run, ms since the epoch. */
 interface Marks {

@@ -1,4 +1,5 @@
 // The checker: once the worker has drained, every acknowledged change must be in Datastore.
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { StoredState } from '@gaesession/persistence';
 import { addFindings, judgeState, noFindings, promisedValues, type Findings } from './judge.js';
 import type { SessionLedger } from './ledger.js';
@@ -149,6 +150,6 @@ export async function waitForTargets(
     const settled = options.queueDepth !== undefined && depth === 0;
     if (settled && Date.now() - progressAt >= (options.settleMs ?? 10_000)) return undefined;
     if (Date.now() >= deadline || options.signal?.aborted === true) return undefined;
-    await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 200));
+    await sleep(options.intervalMs ?? 200);
   }
 }

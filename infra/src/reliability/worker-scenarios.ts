@@ -1,4 +1,5 @@
 // Worker faults: killed mid-batch and restarted; two workers at once.
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { QueueProbe } from './queue-probe.js';
 import { metricValue } from './soak-sampler.js';
 import { runScenario } from './scenario.js';
@@ -10,7 +11,7 @@ async function activeJobs(queue: QueueProbe, timeoutMs: number): Promise<number>
   for (;;) {
     const { active } = await queue.counts();
     if (active > 0 || Date.now() >= deadline) return active;
-    await new Promise((resolve) => setTimeout(resolve, 2));
+    await sleep(2);
   }
 }
 

@@ -1,4 +1,5 @@
 // Compiles the repository for tests that run compiled code (not built, not a test file itself).
+import { setTimeout as sleep } from 'node:timers/promises';
 import { spawn } from 'node:child_process';
 import { mkdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -65,7 +66,7 @@ export async function buildRepository(
  * (`npm pack` runs each package's `prepack`, `tsc -b`), so that no other test builds meanwhile.
  */
 export async function withBuildLock<T>(work: () => Promise<T>): Promise<T> {
-  while (!tryLock()) await new Promise((resolve) => setTimeout(resolve, 200));
+  while (!tryLock()) await sleep(200);
   try {
     return await work();
   } finally {

@@ -1,4 +1,5 @@
 // A child process in its own process group, for tests (not built, not a test file itself).
+import { setTimeout as sleep } from 'node:timers/promises';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 
@@ -82,14 +83,14 @@ export function startGroup(
     async stop(graceMs = 10_000) {
       signalGroup(pid, 'SIGTERM');
       const deadline = Date.now() + graceMs;
-      while (groupAlive(pid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+      while (groupAlive(pid) && Date.now() < deadline) await sleep(50);
       if (groupAlive(pid)) signalGroup(pid, 'SIGKILL');
-      while (groupAlive(pid)) await new Promise((resolve) => setTimeout(resolve, 20));
+      while (groupAlive(pid)) await sleep(20);
       groups.delete(pid);
     },
     async kill(signal = 'SIGKILL') {
       signalGroup(pid, signal);
-      while (groupAlive(pid)) await new Promise((resolve) => setTimeout(resolve, 20));
+      while (groupAlive(pid)) await sleep(20);
       groups.delete(pid);
     },
   };

@@ -1,5 +1,5 @@
 import { isSessionError } from '@gaesession/core';
-import { services, uniqueName } from '@gaesession/testkit';
+import { eventually, services, uniqueName } from '@gaesession/testkit';
 import memjs from 'memjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_MAX_VALUE_BYTES, MAX_KEY_BYTES } from '../src/limits.js';
@@ -72,11 +72,17 @@ describe('MemjsCache on memcached', () => {
     expect(await cache.get('c')).toBeUndefined();
   });
 
-  it('expires items after a short ttl', async () => {
-    await cache.set('short', Buffer.from('x'), 1);
-    expect(await cache.get('short')).toBeDefined();
-    await new Promise((resolve) => setTimeout(resolve, 2_100));
-    expect(await cache.get('short')).toBeUndefined();
+  it('expires items after a short ttl, not before', async () => {
+    // memcached's clock ticks once a second: an item set with ttl 2 lives between 1 and 2 seconds.
+    const ttl = 2;
+    const started = performance.now();
+    await cache.set('short', Buffer.from('x'), ttl);
+    const expiredAfter = await eventually(
+      async () => ((await cache.get('short')) === undefined ? performance.now() - started : undefined),
+      { timeoutMs: 10_000, intervalMs: 20, what: 'the item to expire' },
+    );
+    // Measured from before the set: never shorter than the item's real lifetime.
+    expect(expiredAfter).toBeGreaterThanOrEqual((ttl - 1) * 1000 - 20);
   });
 
   it('keeps items with ttls over 30 days (sent as absolute times, not read as 1970)', async () => {

@@ -202,11 +202,11 @@ describe('ValkeyCache failures', () => {
     const valkey = cache({ url: `redis://${server.address}`, timeoutSeconds: 0.2, retries: 1 });
     const { key } = record(1);
     expect(await valkey.get(key)).toBeUndefined();
-    server.freeze();
+    await server.freeze();
     try {
       await expect(valkey.get(key)).rejects.toMatchObject({ code: 'CACHE_UNAVAILABLE' });
     } finally {
-      server.thaw();
+      await server.thaw();
     }
     await server.stop();
     await expect(valkey.add(key, { tombstone: true }, 60)).rejects.toMatchObject({ code: 'CACHE_UNAVAILABLE' });

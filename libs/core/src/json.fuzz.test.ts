@@ -11,7 +11,14 @@ function nested(depth: number, kinds: readonly boolean[] = []): unknown {
   return value;
 }
 
-describe('toJsonValue nesting limit', () => {
+/**
+ * Property tests do a fixed number of runs of CPU-bound work: a few hundred milliseconds on an
+ * idle machine, several seconds on a busy 2-core one. Their time limit only catches a hang, so it
+ * is not the 5 s default.
+ */
+const FUZZ = { timeout: 60_000 };
+
+describe('toJsonValue nesting limit', FUZZ, () => {
   it(`accepts values nesting up to ${MAX_JSON_DEPTH} levels and refuses deeper ones with InvalidValueError (fuzz)`, () => {
     fc.assert(
       fc.property(

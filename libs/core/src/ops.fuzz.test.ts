@@ -41,7 +41,14 @@ function model(base: JsonObject, ops: readonly Op[]): Record<string, JsonValue> 
   return state;
 }
 
-describe('applyOps against a reference model (fuzz)', () => {
+/**
+ * Property tests do a fixed number of runs of CPU-bound work: a few hundred milliseconds on an
+ * idle machine, several seconds on a busy 2-core one. Their time limit only catches a hang, so it
+ * is not the 5 s default.
+ */
+const FUZZ = { timeout: 60_000 };
+
+describe('applyOps against a reference model (fuzz)', FUZZ, () => {
   it('gives the model’s attributes, as frozen valid JSON, or refuses an overflow and changes nothing', () => {
     let applied = 0;
     let overflows = 0;

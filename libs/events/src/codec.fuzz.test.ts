@@ -116,7 +116,14 @@ function decodesOrRefuses(decode: () => SessionEvent[]): boolean {
   }
 }
 
-describe('event codec (fuzz)', () => {
+/**
+ * Property tests do a fixed number of runs of CPU-bound work: a few hundred milliseconds on an
+ * idle machine, several seconds on a busy 2-core one. Their time limit only catches a hang, so it
+ * is not the 5 s default.
+ */
+const FUZZ = { timeout: 60_000 };
+
+describe('event codec (fuzz)', FUZZ, () => {
   it('round-trips any valid event, plain or gzipped', () => {
     fc.assert(
       fc.property(fc.array(validEvent, { minLength: 1, maxLength: 4 }), fc.boolean(), (events, gzip) => {
@@ -218,7 +225,7 @@ describe('event codec (fuzz)', () => {
   });
 });
 
-describe('decodeBatch against a gzip bomb', () => {
+describe('decodeBatch against a gzip bomb', FUZZ, () => {
   it('refuses a payload that inflates past the bound, with InvalidEventError', () => {
     const bomb = gzipSync(Buffer.alloc(MAX_INFLATED_BYTES + 1, 0x20));
     expect(bomb.length).toBeLessThan(100 * 1024);

@@ -1,7 +1,6 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { TaskPool } from './pool.js';
-
-const tick = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('TaskPool', () => {
   it('never runs more than its limit at once and sums the counts', async () => {
@@ -12,7 +11,7 @@ describe('TaskPool', () => {
       await pool.run(async () => {
         active++;
         peak = Math.max(peak, active);
-        await tick(5);
+        await sleep(5);
         active--;
         return 2;
       });
@@ -26,12 +25,12 @@ describe('TaskPool', () => {
     const pool = new TaskPool(2);
     let finished = 0;
     await pool.run(async () => {
-      await tick(20);
+      await sleep(20);
       finished++;
       return 1;
     });
     await pool.run(() => Promise.reject(new Error('first')));
-    await tick(1);
+    await sleep(1);
     await expect(pool.run(() => Promise.resolve(1))).rejects.toThrow('first');
     await expect(pool.drain()).rejects.toThrow('first');
     expect(finished).toBe(1);

@@ -24,8 +24,13 @@ function testQueue(label: string): { queueName: string; admin: Queue } {
   return { queueName, admin };
 }
 
+/**
+ * A publisher; on the shared Redis, with a timeout a busy machine cannot run out (the tests of
+ * failing fast use servers of their own, where the default applies).
+ */
 function publisher(options: BullMQPublisherOptions): BullMQPublisher {
-  return cleanup.track(new BullMQPublisher(options));
+  const shared = options.connection === services.redis && options.timeoutMs === undefined;
+  return cleanup.track(new BullMQPublisher(shared ? { ...options, timeoutMs: 30_000 } : options));
 }
 
 async function consumer(queueName: string, handler: (received: ReceivedEvents) => Promise<void>): Promise<Consumer> {

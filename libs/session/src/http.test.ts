@@ -73,7 +73,9 @@ const app: Handler = async (req, res, context) => {
   res.end(JSON.stringify({ session: context.session?.toJSON() ?? null }));
 };
 
-async function body(response: Response): Promise<{ session: { key: string; attrs: Record<string, unknown> } | null }> {
+async function body(
+  response: Response,
+): Promise<{ session: { key: string; version: number; constants: object; attrs: Record<string, unknown> } | null }> {
   return (await response.json()) as never;
 }
 
@@ -177,7 +179,13 @@ describe('SessionManager over node:http', () => {
     const second = cookieFrom(await request('/login', first));
     expect(second).not.toBe(first);
     expect((await body(await request('/', first))).session).toBeNull();
-    expect((await body(await request('/', second))).session).not.toBeNull();
+    expect((await body(await request('/', second))).session).toEqual({
+      key: sessionKey(tokenIn(second)),
+      version: 1,
+      constants: { user: 'u1' },
+      attrs: { visits: 0 },
+    });
+    expect(sessionKey(tokenIn(second))).not.toBe(sessionKey(tokenIn(first)));
   });
 
   it('never applies an op twice when commit runs again, or concurrently with the response', async () => {
@@ -267,7 +275,12 @@ describe('SessionManager over node:http', () => {
     expect(setCookies(login)[0]).not.toMatch(/Secure/);
     const key = sessionKey(cookie.slice('sid='.length, 'sid='.length + 43));
     expect((await store.load(key))?.timeout).toBe(5_000);
-    expect((await body(await request('/', cookie))).session).not.toBeNull();
+    expect((await body(await request('/', cookie))).session).toEqual({
+      key,
+      version: 1,
+      constants: { user: 'u1' },
+      attrs: { visits: 0 },
+    });
     const truncated = cookie.slice(0, cookie.indexOf('~') - 2);
     expect((await body(await request('/', truncated))).session).toBeNull();
   });

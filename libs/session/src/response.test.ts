@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { holdResponseUntilCommitted, type ResponseHooks } from './response.js';
@@ -67,8 +68,6 @@ async function serve(
   return (path = '/') => fetch(url + path);
 }
 
-const tick = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 describe('holdResponseUntilCommitted', () => {
   it('sends nothing until the commit is done, commits once, then sends everything in order', async () => {
     let current: Gate | undefined;
@@ -88,8 +87,8 @@ describe('holdResponseUntilCommitted', () => {
     });
     // Wait for the commit to start (no fixed sleep: the machine may be busy), then check that
     // nothing was answered while it is held.
-    while (current?.commits !== 1) await tick(5);
-    await tick(20);
+    while (current?.commits !== 1) await sleep(5);
+    await sleep(20);
     expect(answered).toBe(false);
     expect(current.commits).toBe(1);
     current.open();
@@ -101,6 +100,10 @@ describe('holdResponseUntilCommitted', () => {
   });
 
   it('drops the app’s writes after a failed commit, without crashing the process', async () => {
+    let lateWritesDone = (): void => undefined;
+    const lateWrites = new Promise<void>((resolve) => {
+      lateWritesDone = resolve;
+    });
     const request = await serve((_req, res, g) => {
       res.write('part 1');
       g.fail(new Error('store down'));
@@ -108,13 +111,15 @@ describe('holdResponseUntilCommitted', () => {
         res.write('part 2');
         res.writeHead(200);
         res.end('end');
+        lateWritesDone();
       }, 20);
     });
     const response = await request();
     expect(response.status).toBe(500);
     expect(await response.text()).toBe('failed');
     expect(response.headers.getSetCookie()).toEqual([]);
-    await tick(40);
+    // The app's writes after the failure ran, and threw nothing.
+    await lateWrites;
   });
 
   it('destroys the socket when writeHead went first and the commit fails', async () => {

@@ -1,5 +1,6 @@
 // Shared by this package's tests (not built, not a test file itself): a recording store, commit
 // helpers, and real node:http servers on loopback ports.
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { commitSession } from './commit.js';
@@ -42,7 +43,7 @@ export class RecordingStore implements SessionStore {
   }
   write(write: SessionWrite): Promise<WriteResult> {
     if (this.#writeDelayMs === 0) return this.#write(write);
-    return new Promise((resolve) => setTimeout(resolve, this.#writeDelayMs)).then(() => this.#write(write));
+    return sleep(this.#writeDelayMs).then(() => this.#write(write));
   }
   destroy(key: string, baseVersion?: number): Promise<WriteResult> {
     if (this.failWith !== undefined) return Promise.reject(this.failWith);

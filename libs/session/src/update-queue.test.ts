@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { applyOps, InvalidOperationError, type Op, type SessionRecord } from '@gaesession/core';
 import { UpdateQueue, type UpdateWriter } from './update-queue.js';
@@ -11,7 +12,7 @@ function writer(): { write: UpdateWriter; calls: (readonly Op[])[]; stored: () =
   const calls: (readonly Op[])[] = [];
   const write: UpdateWriter = async (_from, ops) => {
     calls.push(ops);
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    await sleep(5);
     stored = { ...stored, version: stored.version + 1, attrs: applyOps(stored.attrs, ops) };
     return stored;
   };

@@ -5,8 +5,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { MemcachedSessionCache } from '@gaesession/cache';
 import { eventFromWrite } from '@gaesession/events';
 import { commitSession, Session } from '@gaesession/session';
-import { newToken, sessionKey, type SessionRecord } from '@gaesession/core';
-import { Cleanup, freePort } from '@gaesession/testkit';
+import { MetricsLog, newToken, sessionKey, silentLogger, type SessionRecord } from '@gaesession/core';
+import { Cleanup, eventually, freePort } from '@gaesession/testkit';
 import { startHarness, type Harness } from './store.fixture.js';
 import { WriteBehindStore } from '../src/write-behind-store.js';
 
@@ -14,12 +14,24 @@ const cleanup = new Cleanup();
 afterEach(() => cleanup.run());
 const harness = cleanup.tracking(startHarness);
 
-/** The same store, but its memcached does not answer: every request degrades to Datastore. */
-async function degradedStore(h: Harness): Promise<WriteBehindStore> {
+const quietMetrics = () => new MetricsLog({ logger: silentLogger, scope: 'store', intervalMs: 0 });
+
+/**
+ * The same store, but its memcached does not answer: every request degrades to Datastore. It
+ * waits for Datastore to catch up far longer than any test takes, so a test ends that wait by an
+ * event (a drain), never by the clock.
+ */
+async function degradedStore(h: Harness, metrics = quietMetrics()): Promise<WriteBehindStore> {
   const cache = cleanup.track(
     new MemcachedSessionCache({ servers: `127.0.0.1:${await freePort()}`, keyPrefix: h.keyPrefix, retries: 0 }),
   );
-  return new WriteBehindStore({ cache, repository: h.repository, publisher: h.publisher });
+  return new WriteBehindStore({
+    cache,
+    repository: h.repository,
+    publisher: h.publisher,
+    metrics,
+    catchUpTimeoutMs: 120_000,
+  });
 }
 
 /** Version 1 of a new session of `token`. */
@@ -87,10 +99,20 @@ describe('a cache back from an outage with stale items', () => {
     const v3 = (await request(h.store, token, v2, (session) => session.set('a', 3))).snapshot();
     // Versions 2 and 3 are cached and queued; no worker runs. A request read version 3 from the
     // cache; then memcached stops answering, and its write goes to Datastore, still at version 1.
-    const degraded = await degradedStore(h);
-    // The worker runs again only later than the write would take without waiting for it.
-    setTimeout(() => void h.drain(), 1500);
-    const v4 = await request(degraded, token, v3, (session) => session.set('b', 4));
+    const metrics = quietMetrics();
+    const degraded = await degradedStore(h, metrics);
+    let settled = false;
+    const writing = request(degraded, token, v3, (session) => session.set('b', 4)).finally(() => {
+      settled = true;
+    });
+    // The write reads Datastore for its base and finds version 1: it waits, and the worker has not run.
+    await eventually(() => (metrics.get('read_through') > 0 ? true : undefined), { what: 'the write to wait' });
+    expect((await h.repository.load(v1.key))?.version).toBe(1);
+    expect(settled).toBe(false);
+    // The worker runs; the write goes on once Datastore has version 3.
+    await h.drain();
+    const v4 = await writing;
+    expect(v4.version).toBe(4);
     await h.drain();
     const durable = await h.repository.load(v1.key);
     expect(durable?.attrs).toEqual({ a: 3, b: 4 });

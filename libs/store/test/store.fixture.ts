@@ -54,7 +54,9 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const repository = new DatastoreRepository({ datastore: db.datastore, namespace: db.namespace });
   const queueName = uniqueName(options.label);
   const connection = options.redis ?? services.redis;
-  const publisher = new BullMQPublisher({ connection, queueName });
+  // A publish slower than the 1 s default on a busy machine would take the store's synchronous
+  // fallback and change what a test sees; a stopped Redis still fails at once (no connection).
+  const publisher = new BullMQPublisher({ connection, queueName, timeoutMs: 30_000 });
   const metrics = new MetricsLog({ logger: silentLogger, scope: 'store', intervalMs: 0 });
   const store = new WriteBehindStore({ cache, repository, publisher, metrics, ...options.store });
   const manager = new SessionManager({

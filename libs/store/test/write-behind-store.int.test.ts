@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { eventFromWrite } from '@gaesession/events';
 import { isSessionError, type SessionWrite } from '@gaesession/core';
@@ -87,7 +88,7 @@ describe.each(CACHES)('WriteBehindStore on %s, BullMQ and Datastore', (cache) =>
     expect(h.metrics.get('read_through')).toBeGreaterThan(0);
     expect(await h.cache.get(key)).toBeDefined(); // the read-through re-populated the cache
 
-    await new Promise((resolve) => setTimeout(resolve, 1600));
+    await sleep(1600);
     await h.cache.delete(key);
     expect((await client.call('/get', 'GET')).status).toBe(401);
   });

@@ -20,8 +20,13 @@ function keyOf(entity: unknown): Key {
   return (entity as Record<symbol, Key>)[Datastore.KEY] as Key;
 }
 
-/** Deletes every entity of `namespace`, of every kind, 500 keys a call (Datastore's limit). */
+/**
+ * Deletes every entity of `namespace`, of every kind, 500 keys a call (Datastore's limit). Refuses
+ * the default namespace (`''`): that one belongs to the demo and to anything else sharing the
+ * emulator, never to one test.
+ */
 export async function clearNamespace(datastore: Datastore, namespace: string): Promise<void> {
+  if (namespace === '') throw new Error('clearNamespace: refusing to clear the default namespace');
   const [entities] = await datastore.runQuery(datastore.createQuery(namespace, []).select('__key__'));
   const keys: Key[] = (entities as unknown[]).map(keyOf);
   const chunks = Array.from({ length: Math.ceil(keys.length / 500) }, (_, i) => keys.slice(i * 500, i * 500 + 500));

@@ -1,3 +1,5 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+
 /** Polls `probe` until it returns a value other than undefined, or throws after `timeoutMs`. */
 export async function eventually<T>(
   probe: () => Promise<T | undefined> | T | undefined,
@@ -8,6 +10,6 @@ export async function eventually<T>(
     const value = await probe();
     if (value !== undefined) return value;
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+    await sleep(intervalMs);
   }
 }

@@ -16,4 +16,5 @@ export {
   startPrivateRedis,
   type PrivateServer,
 } from './private-server.js';
+export { continueProcess, stopProcess, threadStates } from './process-state.js';
 export { destroyEvent, liveEvent, newKey, type EventShape } from './events.js';

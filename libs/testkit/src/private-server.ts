@@ -4,6 +4,7 @@ import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eventually } from './eventually.js';
+import { continueProcess, stopProcess } from './process-state.js';
 
 /**
  * A service process of one test's own, on a free port, so the test may stop, flush or restart
@@ -18,10 +19,13 @@ export interface PrivateServer {
   stop(signal?: NodeJS.Signals): Promise<void>;
   /** Starts it again on the same port (and, for Redis with AOF, the same data directory). */
   start(): Promise<void>;
-  /** Suspends the process (SIGSTOP): its sockets stay open but nothing answers, a stall. */
-  freeze(): void;
-  /** Resumes a frozen process (SIGCONT). */
-  thaw(): void;
+  /**
+   * Suspends the process (SIGSTOP): its sockets stay open but nothing answers, a stall. Resolves
+   * once every thread of it has stopped, not merely once the signal was sent.
+   */
+  freeze(): Promise<void>;
+  /** Resumes a frozen process (SIGCONT); resolves once no thread of it is stopped any more. */
+  thaw(): Promise<void>;
 }
 
 const live = new Set<ChildProcess>();
@@ -78,11 +82,11 @@ async function privateServer(
       running.kill(signal);
       await exited;
     },
-    freeze() {
-      if (server.running) child?.kill('SIGSTOP');
+    async freeze() {
+      if (server.running && child?.pid !== undefined) await stopProcess(child.pid);
     },
-    thaw() {
-      if (server.running) child?.kill('SIGCONT');
+    async thaw() {
+      if (server.running && child?.pid !== undefined) await continueProcess(child.pid);
     },
   };
   await server.start();

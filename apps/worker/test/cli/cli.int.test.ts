@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { loadConfig } from '@gaesession/config';
 import { clearNamespace } from '@gaesession/testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { liveEvent, newKey, runEntry, testEnv } from '../worker.fixture.js';
+import { liveEvent, namespaceOf, newKey, runEntry, testEnv } from '../worker.fixture.js';
 import { cliContext, type CliContext, type CliOutput } from '../../src/cli/context.js';
 import { runDeadLetterCommand } from '../../src/cli/dead-letter-commands.js';
 import { runRebuildCommand } from '../../src/cli/rebuild-command.js';
@@ -19,7 +19,7 @@ beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'worker-cli-'));
 });
 afterEach(async () => {
-  await clearNamespace(context.datastore, context.config.datastore.namespace ?? '');
+  await clearNamespace(context.datastore, namespaceOf(context.config));
   await context.close();
   await rm(dir, { recursive: true, force: true });
 });
@@ -145,7 +145,7 @@ describe('rebuild', () => {
   it('rebuilds deleted Session entities from the event log', async () => {
     const [a, b] = [newKey(), newKey()];
     await context.repository.apply([liveEvent(a, 1, { n: 1 }), liveEvent(a, 2, { n: 2 }), liveEvent(b, 1, { n: 1 })]);
-    const namespace = context.config.datastore.namespace ?? '';
+    const namespace = namespaceOf(context.config);
     await context.datastore.delete([a, b].map((key) => context.datastore.key({ namespace, path: ['Session', key] })));
     expect(await context.repository.load(a)).toBeUndefined();
 
