@@ -174,7 +174,10 @@ async function main(): Promise<void> {
   log('');
   log(`demo app:  http://127.0.0.1:${webPort}/   (log in with any name, password "a")`);
   log(`JSON API:  http://127.0.0.1:${webPort}/api/session`);
-  log(`worker:    http://127.0.0.1:${workerPort}/metrics   (queue: ${queue}, cache: ${cache})`);
+  log(`worker:    http://127.0.0.1:${workerPort}/healthz   (queue: ${queue}, cache: ${cache})`);
+  log(
+    `metrics:   http://127.0.0.1:${workerPort}/metrics   (with the X-Worker-Secret header: run with WORKER_SHARED_SECRET=... to choose it)`,
+  );
   log('Ctrl-C stops the apps and the services this command started.');
 }
 

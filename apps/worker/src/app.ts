@@ -1,8 +1,8 @@
 import { healthHandlers, Readiness } from '@gaesession/config';
-import express, { type Express, type Router } from 'express';
-import { requirePlatform, type AuthPolicy } from './auth.js';
 import { errorHandler, notFound, requestLogging } from '@gaesession/core';
 import { PURGE_PATH, TASK_PATH } from '@gaesession/events';
+import express, { type Express, type Router } from 'express';
+import { requirePlatform, type AuthPolicy } from './auth.js';
 import type { WorkerMetrics } from './metrics.js';
 import type { DeadLetterDependencies, Delivery, DeliveryOutcome } from './process-payload.js';
 import type { PurgeRunner } from './purge.js';
@@ -66,8 +66,12 @@ export function createWorkerApp(deps: WorkerAppDependencies): Express {
     });
     res.type('text').send('warm');
   });
-  app.get('/metrics', async (_req, res) => {
-    res.type(deps.metrics.contentType).send(await deps.metrics.text());
+  // Behind the shared secret, like the task endpoints: counters tell an outsider about traffic.
+  app.get('/metrics', requirePlatform('operator', deps.auth), async (_req, res) => {
+    res
+      .set('Cache-Control', 'no-store')
+      .type(deps.metrics.contentType)
+      .send(await deps.metrics.text());
   });
   app.use(createWorkerRouter(deps));
 

@@ -58,3 +58,20 @@ describe('authorize on App Engine', () => {
     expect(authorize('task', { 'x-worker-secret': 's3cret' }, withSecret).ok).toBe(false);
   });
 });
+
+describe('authorize operator endpoints (/metrics)', () => {
+  it('needs the shared secret everywhere: platform headers open nothing', () => {
+    for (const policy of [offAppEngine, { ...onAppEngine, sharedSecret: 's3cret' }]) {
+      expect(authorize('operator', { 'x-worker-secret': 's3cret' }, policy).ok).toBe(true);
+      expect(authorize('operator', platformHeaders, policy).ok).toBe(false);
+      expect(authorize('operator', { 'x-worker-secret': 'wrong' }, policy).ok).toBe(false);
+    }
+  });
+
+  it('refuses everything without a configured secret, saying which variable to set', () => {
+    expect(authorize('operator', { 'x-worker-secret': 'anything' }, onAppEngine)).toEqual({
+      ok: false,
+      reason: expect.stringContaining('WORKER_SHARED_SECRET') as string,
+    });
+  });
+});

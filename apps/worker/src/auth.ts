@@ -4,8 +4,11 @@ import { SECRET_HEADER } from '@gaesession/events';
 import type { RequestHandler } from 'express';
 import { ForbiddenError } from './errors.js';
 
-/** Which platform caller an endpoint is for. */
-export type PlatformCaller = 'task' | 'cron';
+/**
+ * Which caller an endpoint is for: Cloud Tasks (`task`), App Engine cron (`cron`), or an operator
+ * or scraper reading `/metrics` (`operator`), who proves itself with the shared secret everywhere.
+ */
+export type PlatformCaller = 'task' | 'cron' | 'operator';
 
 /** Who may call the task and cron endpoints. */
 export interface AuthPolicy {
@@ -18,7 +21,8 @@ export interface AuthPolicy {
   queueName: string;
   /**
    * Off App Engine, the value the `X-Worker-Secret` header must carry (WORKER_SHARED_SECRET).
-   * Undefined off App Engine refuses every request. Not consulted on App Engine.
+   * Undefined off App Engine refuses every request. On App Engine it is consulted only for
+   * `operator` endpoints (undefined refuses them there too).
    */
   sharedSecret: string | undefined;
 }
@@ -28,7 +32,7 @@ export type AuthDecision =
 
 /** Decides whether a request to a `caller` endpoint comes from the platform. Pure. */
 export function authorize(caller: PlatformCaller, headers: IncomingHttpHeaders, policy: AuthPolicy): AuthDecision {
-  if (policy.onAppEngine) {
+  if (policy.onAppEngine && caller !== 'operator') {
     if (caller === 'task') {
       const queue = single(headers['x-appengine-queuename']);
       return queue === policy.queueName
@@ -40,7 +44,13 @@ export function authorize(caller: PlatformCaller, headers: IncomingHttpHeaders, 
       : { ok: false, reason: 'only App Engine cron may call this endpoint' };
   }
   if (policy.sharedSecret === undefined) {
-    return { ok: false, reason: 'WORKER_SHARED_SECRET is not set: off App Engine every task and cron call is refused' };
+    return {
+      ok: false,
+      reason:
+        caller === 'operator'
+          ? 'WORKER_SHARED_SECRET is not set: /metrics is refused'
+          : 'WORKER_SHARED_SECRET is not set: off App Engine every task and cron call is refused',
+    };
   }
   const given = single(headers[SECRET_HEADER.toLowerCase()]);
   return given !== undefined && sameSecret(given, policy.sharedSecret)
@@ -48,7 +58,7 @@ export function authorize(caller: PlatformCaller, headers: IncomingHttpHeaders, 
     : { ok: false, reason: `a valid ${SECRET_HEADER} header is required` };
 }
 
-/** Express middleware: passes platform requests on, refuses the rest with {@link ForbiddenError} (403). */
+/** Express middleware: passes the caller's requests on, refuses the rest with {@link ForbiddenError} (403). */
 export function requirePlatform(caller: PlatformCaller, policy: AuthPolicy): RequestHandler {
   return (req, _res, next) => {
     const decision = authorize(caller, req.headers, policy);

@@ -73,12 +73,19 @@ describe('task and cron endpoints off App Engine', () => {
     await expectUntouched(test, [key]);
   });
 
-  it('leave the other endpoints open', async () => {
+  it('leave health and warmup open, and keep /metrics behind the secret', async () => {
     const test = await worker('auth-open');
     expect((await call(test, '/healthz')).status).toBe(200);
     expect((await call(test, '/_ah/warmup')).status).toBe(200);
-    expect((await call(test, '/metrics')).status).toBe(200);
     expect((await call(test, '/nope')).status).toBe(404);
+    for (const headers of [{}, { 'X-Worker-Secret': 'wrong' }, { 'X-Appengine-Cron': 'true' }]) {
+      const refused = await call(test, '/metrics', { headers });
+      expect(refused.status).toBe(403);
+      expect(await refused.text()).not.toContain('gaesession_worker');
+    }
+    const metrics = await call(test, '/metrics', { headers: { 'X-Worker-Secret': SECRET } });
+    expect(metrics.status).toBe(200);
+    expect(await metrics.text()).toContain('gaesession_worker_events_applied_total');
   });
 });
 

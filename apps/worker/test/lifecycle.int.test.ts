@@ -57,7 +57,10 @@ function bullSetup(label: string) {
     return run;
   };
   const applied = async (url: string) =>
-    metricValue(await (await fetch(`${url}/metrics`)).text(), 'gaesession_worker_events_applied_total');
+    metricValue(
+      await (await fetch(`${url}/metrics`, { headers: { 'X-Worker-Secret': env.WORKER_SHARED_SECRET ?? '' } })).text(),
+      'gaesession_worker_events_applied_total',
+    );
   return { config, repository, queues, publisher, spawn, applied };
 }
 

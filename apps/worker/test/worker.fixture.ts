@@ -82,7 +82,8 @@ export async function startTestWorker(
         body: typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body),
       }),
     get: (path, headers = {}) => fetch(`${worker.url}${path}`, { headers: withSecret(headers) }),
-    metric: async (sample) => metricValue(await (await fetch(`${worker.url}/metrics`)).text(), sample),
+    metric: async (sample) =>
+      metricValue(await (await fetch(`${worker.url}/metrics`, { headers: withSecret({}) })).text(), sample),
     close: async () => {
       await worker.close();
       await clearNamespace(datastore, namespace);

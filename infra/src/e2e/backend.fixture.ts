@@ -47,8 +47,7 @@ export interface QueueBackend {
 
 /** The worker's Prometheus counters and gauges by sample (`name{labels}`), e.g. `gaesession_worker_events_applied_total`. */
 export async function workerMetrics(apps: RunningApps): Promise<Map<string, number>> {
-  const res = await fetch(`${apps.worker.url}/metrics`, { signal: AbortSignal.timeout(10_000) });
-  const text = await res.text();
+  const text = await apps.workerMetricsText();
   const samples = text
     .split('\n')
     .filter((line) => line.startsWith('gaesession_worker_'))

@@ -36,10 +36,9 @@ export function metricValue(text: string, name: string): number | undefined {
 }
 
 /** The worker's resident set and used heap, in MiB, from its /metrics. */
-export async function workerMemory(workerUrl: string): Promise<{ rss?: number; heap?: number }> {
+export async function workerMemory(metricsText: () => Promise<string>): Promise<{ rss?: number; heap?: number }> {
   try {
-    const res = await fetch(`${workerUrl}/metrics`, { signal: AbortSignal.timeout(5000) });
-    const text = await res.text();
+    const text = await metricsText();
     const rss = metricValue(text, 'gaesession_worker_process_resident_memory_bytes');
     const heap = metricValue(text, 'gaesession_worker_nodejs_heap_size_used_bytes');
     return { ...(rss === undefined ? {} : { rss: rss / MIB }), ...(heap === undefined ? {} : { heap: heap / MIB }) };
@@ -65,13 +64,14 @@ export async function takeSample(input: {
   readonly windowS: number;
   readonly tally: Tally;
   readonly queue: QueueProbe;
-  readonly workerUrl: string;
+  /** The worker's /metrics text. */
+  readonly workerMetrics: () => Promise<string>;
   readonly webPid: number | undefined;
 }): Promise<SoakSample> {
   const window = input.tally.takeWindow();
   const [counts, worker] = await Promise.all([
     input.queue.counts().catch(() => ({ pending: Number.NaN, oldestWaitingAt: undefined })),
-    workerMemory(input.workerUrl),
+    workerMemory(input.workerMetrics),
   ]);
   return {
     atS: input.atS,

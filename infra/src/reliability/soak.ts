@@ -81,7 +81,7 @@ async function soak(apps: Awaited<ReturnType<typeof startApps>>): Promise<number
         windowS: settings.sampleS,
         tally: driver.tally,
         queue,
-        workerUrl: apps.worker.url,
+        workerMetrics: () => apps.workerMetricsText(),
         webPid: apps.web.pid,
       });
       samples.push(sample);

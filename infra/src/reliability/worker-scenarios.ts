@@ -1,5 +1,6 @@
 // Worker faults: killed mid-batch and restarted; two workers at once.
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { RunningApps } from '../testing/apps.fixture.js';
 import type { QueueProbe } from './queue-probe.js';
 import { metricValue } from './soak-sampler.js';
 import { runScenario } from './scenario.js';
@@ -16,9 +17,8 @@ async function activeJobs(queue: QueueProbe, timeoutMs: number): Promise<number>
 }
 
 /** Events a worker has made durable so far, from its /metrics. */
-async function eventsApplied(workerUrl: string): Promise<number> {
-  const res = await fetch(`${workerUrl}/metrics`, { signal: AbortSignal.timeout(5000) });
-  return metricValue(await res.text(), 'gaesession_worker_events_applied_total') ?? 0;
+async function eventsApplied(apps: RunningApps, workerUrl: string): Promise<number> {
+  return metricValue(await apps.workerMetricsText(workerUrl), 'gaesession_worker_events_applied_total') ?? 0;
 }
 
 export const workerKilled: ScenarioDefinition = {
@@ -66,8 +66,8 @@ export const twoWorkers: ScenarioDefinition = {
           await context.stopWitnesses();
           await context.sleep(sizes.outageMs / 2);
           // Evidence that both consumed the queue, not one idling beside the other.
-          context.measure('eventsAppliedByFirst', await eventsApplied(apps.worker.url));
-          context.measure('eventsAppliedBySecond', await eventsApplied(second.url));
+          context.measure('eventsAppliedByFirst', await eventsApplied(apps, apps.worker.url));
+          context.measure('eventsAppliedBySecond', await eventsApplied(apps, second.url));
           // Both keep running through the drain; the "recovery" only ends the measured window.
           await context.recovered();
         },

@@ -11,6 +11,7 @@ import {
   uniqueName,
   type TestDatastore,
 } from '@gaesession/testkit';
+import { SECRET_HEADER } from '@gaesession/events';
 import { ROOT } from '../stack/state.js';
 import { controlApp, type ControlledApp } from './controlled-app.fixture.js';
 import { startGroup, type GroupProcess } from './process.fixture.js';
@@ -96,6 +97,8 @@ export interface RunningApps {
   readonly env: Readonly<Record<string, string>>;
   /** Both apps' output, for failure messages. */
   output(): string;
+  /** A worker's Prometheus text from `/metrics` (behind the shared secret); the first worker's by default. */
+  workerMetricsText(url?: string): Promise<string>;
   /**
    * Stops the apps, every added worker too (SIGTERM, SIGKILL after 10 s), then deletes the
    * queue's Redis keys and the namespace's entities (on the shared services).
@@ -244,6 +247,14 @@ export async function startApps(options: StartAppsOptions = {}): Promise<Running
     queueName,
     cacheKeyPrefix,
     env,
+    async workerMetricsText(url = worker.value.url) {
+      const res = await fetch(`${url}/metrics`, {
+        headers: { [SECRET_HEADER]: env.WORKER_SHARED_SECRET ?? '' },
+        signal: AbortSignal.timeout(10_000),
+      });
+      if (!res.ok) throw new Error(`${url}/metrics answered ${res.status}`);
+      return res.text();
+    },
     output: () =>
       [
         ...workers.map((one, i) => `--- worker ${i + 1} ---\n${one.output()}`),
