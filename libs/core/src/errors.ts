@@ -36,6 +36,7 @@ export type CoreErrorCode =
   | 'SESSION_GONE'
   | 'SESSION_TOO_LARGE'
   | 'SESSION_UNAVAILABLE'
+  | 'SESSION_UNSUPPORTED'
   | 'SESSION_CONFIGURATION';
 
 /** A value that cannot be stored in a session (not JSON-serializable). */
@@ -88,6 +89,16 @@ export class SessionUnavailableError extends SessionError {
     super('SESSION_UNAVAILABLE', `session ${key}: version ${wanted} is not readable yet (Datastore has ${found})`, {
       status: 503,
     });
+  }
+}
+
+/**
+ * The store cannot do what was asked in the way it is set up, e.g. list a user's sessions without
+ * an index of principals (a store without Datastore). Answers 501: no retry will help.
+ */
+export class UnsupportedError extends SessionError {
+  constructor(message: string) {
+    super('SESSION_UNSUPPORTED', message, { status: 501 });
   }
 }
 

@@ -1,5 +1,6 @@
 export {
   ConfigurationError,
+  UnsupportedError,
   InvalidOperationError,
   InvalidValueError,
   isSessionError,

@@ -8,7 +8,7 @@ import {
 } from './commit.js';
 import { CookieManager, type CookieOptions } from './cookie.js';
 import {
-  ConfigurationError,
+  UnsupportedError,
   DEFAULT_TIMEOUT_MS,
   errorAnswer,
   internalError,
@@ -174,7 +174,7 @@ export class SessionManager {
 
   #principalStore<M extends 'listByPrincipal' | 'destroyByPrincipal'>(method: M): Required<Pick<SessionStore, M>> {
     if (this.store[method] === undefined) {
-      throw new ConfigurationError(`this session store cannot ${method}: it keeps no index of principals`);
+      throw new UnsupportedError(`this session store cannot ${method}: it keeps no index of principals`);
     }
     return this.store as unknown as Required<Pick<SessionStore, M>>;
   }

@@ -1,4 +1,4 @@
-import { ConfigurationError, InvalidValueError, MAX_PRINCIPAL_LENGTH } from '@gaesession/core';
+import { InvalidValueError, UnsupportedError, MAX_PRINCIPAL_LENGTH } from '@gaesession/core';
 import { describe, expect, it } from 'vitest';
 import { commitSession } from './commit.js';
 import { SessionManager } from './http.js';
@@ -79,7 +79,10 @@ describe('SessionManager.listByPrincipal and destroyByPrincipal', () => {
       destroy: () => Promise.reject(new Error('x')),
     };
     const manager = new SessionManager({ store: plain });
-    expect(await rejection(manager.listByPrincipal('ada'))).toBeInstanceOf(ConfigurationError);
-    expect(await rejection(manager.destroyByPrincipal('ada'))).toMatchObject({ code: 'SESSION_CONFIGURATION' });
+    expect(await rejection(manager.listByPrincipal('ada'))).toBeInstanceOf(UnsupportedError);
+    expect(await rejection(manager.destroyByPrincipal('ada'))).toMatchObject({
+      code: 'SESSION_UNSUPPORTED',
+      status: 501,
+    });
   });
 });

@@ -1,6 +1,7 @@
 import type { AtomicOutcome, CachedEntry, SessionCache } from '@gaesession/cache';
 import {
   ConfigurationError,
+  UnsupportedError,
   DEFAULT_TIMEOUT_MS,
   InvalidOperationError,
   isExpired,
@@ -164,14 +165,14 @@ export class WriteBehindStore implements SessionStore {
     });
   }
 
-  listByPrincipal(principal: string, options?: ListOptions): Promise<PrincipalSessionPage> {
-    return this.#repositoryOrThrow().listByPrincipal(principal, options);
+  async listByPrincipal(principal: string, options?: ListOptions): Promise<PrincipalSessionPage> {
+    return this.#principalIndex().listByPrincipal(principal, options);
   }
 
-  destroyByPrincipal(principal: string, options: { readonly except?: readonly string[] } = {}): Promise<number> {
+  async destroyByPrincipal(principal: string, options: { readonly except?: readonly string[] } = {}): Promise<number> {
     const target = {
       cache: this.#cache,
-      repository: this.#repositoryOrThrow(),
+      repository: this.#principalIndex(),
       degradeOnCacheFailure: (error: unknown) => this.#degradeOnCacheFailure(error),
       now: this.#now,
     };
@@ -296,6 +297,14 @@ export class WriteBehindStore implements SessionStore {
 
   #repositoryOrThrow(): SessionRepository {
     if (this.#repository === undefined) throw new ConfigurationError('this store has no repository');
+    return this.#repository;
+  }
+
+  /** The repository, when it holds every session (so its index of principals is complete). */
+  #principalIndex(): SessionRepository {
+    if (this.#repository === undefined || this.mode === 'cache-only') {
+      throw new UnsupportedError(`sessions by principal need Datastore: this store runs in ${this.mode} mode`);
+    }
     return this.#repository;
   }
 }

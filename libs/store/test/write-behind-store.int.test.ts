@@ -172,6 +172,9 @@ describe.each(CACHES)('WriteBehindStore on %s, BullMQ and Datastore', (cache) =>
     await h.drain();
     expect(await h.repository.load(key)).toBeUndefined();
     expect(h.metrics.get('events_published')).toBe(0);
+    // No Datastore, so no index of principals: a clear 501, not a crash.
+    await expect(h.store.listByPrincipal('ada')).rejects.toMatchObject({ code: 'SESSION_UNSUPPORTED', status: 501 });
+    await expect(h.store.destroyByPrincipal('ada')).rejects.toMatchObject({ code: 'SESSION_UNSUPPORTED' });
   });
 
   it('rejects a configuration that cannot work', async () => {
