@@ -43,13 +43,6 @@ export {
   type PurgeTarget,
 } from './purge.js';
 export { DEFAULT_REBUILD_PAGE_SIZE, rebuildFromEventLog, type RebuildOptions, type RebuildResult } from './rebuild.js';
-export {
-  DatastoreRepository,
-  REPOSITORY_DEFAULTS,
-  type ApplyResult,
-  type DatastoreRepositoryOptions,
-  type DestroyOptions,
-  type SessionRepository,
-  type StoredState,
-} from './repository.js';
+export { DatastoreRepository, REPOSITORY_DEFAULTS, type DatastoreRepositoryOptions } from './repository.js';
+export type { ApplyResult, DestroyOptions, SessionRepository, StoredState } from './session-repository.js';
 export { RETRY_DEFAULTS, type RetryOptions } from './retry.js';
