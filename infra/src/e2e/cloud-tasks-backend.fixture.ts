@@ -55,9 +55,10 @@ function emulatorClient(emulator: CloudTasksEmulator): CloudTasksClient {
 
 /**
  * Both apps with QUEUE_BACKEND=cloud-tasks and CLOUD_TASKS_EMULATOR_HOST on an emulator of the
- * run's own, which pushes to the worker. The worker runs with GAE_ENV set and no shared secret:
- * it trusts only the headers App Engine sets (X-AppEngine-QueueName, X-Appengine-Cron), which the
- * emulator sets on dispatch and strips from task creates.
+ * run's own, which pushes to the worker. The worker runs with GAE_ENV set: on its task and cron
+ * endpoints it trusts only the headers App Engine sets (X-AppEngine-QueueName, X-Appengine-Cron),
+ * which the emulator sets on dispatch and strips from task creates; the shared secret (which the
+ * test sends as a foreign caller's) opens only /metrics there.
  */
 export const cloudTasksBackend: QueueBackend = {
   name: 'cloud-tasks',
@@ -71,7 +72,7 @@ export const cloudTasksBackend: QueueBackend = {
         TASK_RETRY_LIMIT: String(RETRY_LIMIT),
         EVENT_LOG_RETENTION_MS: String(EVENT_LOG_RETENTION_MS),
       },
-      workerEnv: { GAE_ENV: 'standard', WORKER_SHARED_SECRET: '' },
+      workerEnv: { GAE_ENV: 'standard' },
       sidecar: async ({ queueName, workerUrl }) => {
         const queues = await e2eQueues(queueName);
         queue = queues.find((spec) => spec.id === queueName);

@@ -54,8 +54,11 @@ describe('public packages', () => {
     expect(manifest.homepage).toMatch(new RegExp(`/tree/main/${dir}#readme$`));
     expect(manifest.keywords?.length).toBeGreaterThan(0);
     expect(manifest.publishConfig).toEqual({ access: 'public' });
+    // A clean build: dist and the build info go first, so no output of a deleted source is packed.
     // A package whose tsconfig.json is a check-only program builds from tsconfig.build.json.
-    expect(manifest.scripts?.prepack).toMatch(/^tsc -b( tsconfig\.build\.json)?$/);
+    expect(manifest.scripts?.prepack).toMatch(
+      /^node -e "for \(const p of \['dist', .*rmSync.*&& tsc -b( tsconfig\.build\.json)?$/,
+    );
     // dist and the sources the `source` condition names, without tests or fixtures.
     expect(manifest.files).toEqual(expect.arrayContaining(['dist', 'src', '!src/**/*.test.ts', '!dist/**/*.test.*']));
     for (const [subpath, targets] of Object.entries(manifest.exports ?? {})) {
