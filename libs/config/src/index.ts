@@ -30,3 +30,4 @@ export {
   type SessionsFromConfigOptions,
   type SessionStoreFromConfigOptions,
 } from './wiring.js';
+export { resolveSecrets, SECRET_REFERENCE_PREFIX, secretVersionName, type SecretAccessor } from './secrets.js';
