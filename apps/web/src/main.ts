@@ -1,5 +1,5 @@
 // The web service (App Engine `default`): `npm start` runs this with PORT set.
-import { ConfigVariableError, loadConfig, loggerFromConfig, type Config } from '@gaesession/config';
+import { ConfigVariableError, loadConfig, loggerFromConfig, resolveSecrets, type Config } from '@gaesession/config';
 import { createWebApp } from './app.js';
 import { createWebServices } from './wiring.js';
 
@@ -8,7 +8,7 @@ const SHUTDOWN_TIMEOUT_MS = 10_000;
 
 let config: Config;
 try {
-  config = loadConfig(process.env, { service: 'web' });
+  config = loadConfig(await resolveSecrets(process.env), { service: 'web' });
 } catch (error) {
   if (!(error instanceof ConfigVariableError)) throw error;
   console.error(`web: ${error.message}`);

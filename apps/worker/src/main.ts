@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The worker service (App Engine `worker`), and the `gaesession-worker` bin of @gaesession/worker:
 // `npm start` runs this with PORT set.
-import { ConfigVariableError, loadConfig, loggerFromConfig, type Config } from '@gaesession/config';
+import { ConfigVariableError, loadConfig, loggerFromConfig, resolveSecrets, type Config } from '@gaesession/config';
 import { startWorker } from './server.js';
 
 /** How long a graceful stop may take before the process gives up and exits 1, in ms. */
@@ -9,7 +9,7 @@ const SHUTDOWN_TIMEOUT_MS = 25_000;
 
 let config: Config;
 try {
-  config = loadConfig(process.env, { service: 'worker' });
+  config = loadConfig(await resolveSecrets(process.env), { service: 'worker' });
 } catch (error) {
   if (!(error instanceof ConfigVariableError)) throw error;
   console.error(`worker: ${error.message}`);

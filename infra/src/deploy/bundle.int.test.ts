@@ -1,5 +1,6 @@
-// Bundles both services into a folder outside the repository, installs them with npm the way
-// App Engine does, boots them with `npm start`, and drives one change through to Datastore.
+// Bundles both services into a folder outside the repository, installs them with `npm ci` from
+// their package-lock.json the way App Engine does, boots them with `npm start`, and drives one
+// change through to Datastore.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,11 +12,11 @@ import { startApps, type RunningApps } from '../testing/apps.fixture.js';
 import { buildRepository } from '../testing/build.fixture.js';
 import { listFiles } from './files.js';
 import { bundle, type BundleResult } from './bundle.js';
+import { lockedVersions, untestedPackages, type Lockfile } from './lockfile.js';
 
 const log = (line: string): void => {
   console.log(`[bundle test] ${line}`);
 };
-/** What one `npm install` of a bundle may take from the warm npm cache, in ms. */
 
 /** Runs a command; resolves with its output, rejects with it on a non-zero exit. */
 function run(command: string, args: readonly string[], cwd: string): Promise<string> {
@@ -55,9 +56,10 @@ describe('deployment bundle', () => {
     await Promise.all(
       result.services.map(async (service) => {
         const t0 = Date.now();
-        await run('npm', ['install', '--omit=dev', '--no-audit', '--no-fund', '--prefer-offline'], service.dir);
+        // As App Engine installs a bundle with a lockfile; from npm's cache where it can.
+        await run('npm', ['ci', '--no-audit', '--no-fund', '--prefer-offline'], service.dir);
         installMs[service.service] = Date.now() - t0;
-        log(`npm install in ${service.dir}: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+        log(`npm ci in ${service.dir}: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
       }),
     );
   }, 240_000);
@@ -116,10 +118,28 @@ describe('deployment bundle', () => {
     expect(readJson(join(outDir, 'web', 'libs', 'store', 'package.json'))).not.toHaveProperty('dependencies');
   });
 
-  it('installs each bundle with npm', () => {
+  it('installs each bundle with npm ci', () => {
     // How long it took depends on the network and npm's cache: printed, not asserted.
-    console.log(`[bundle] npm install: ${JSON.stringify(installMs)} ms`);
+    console.log(`[bundle] npm ci: ${JSON.stringify(installMs)} ms`);
     expect(Object.keys(installMs).sort()).toEqual(['default', 'worker']);
+  });
+
+  it("locks exactly the repository lockfile's versions, and npm ci installed those", () => {
+    const root = readJson(join(ROOT, 'package-lock.json')) as Lockfile;
+    for (const service of result.services) {
+      const lock = readJson(join(service.dir, 'package-lock.json')) as Lockfile & { name?: string };
+      expect(lock.name).toBe(readJson(join(service.dir, 'package.json')).name);
+      expect(untestedPackages(root, lock)).toEqual([]);
+      // Nothing for development: vitest, typescript and the like are pruned.
+      expect([...lockedVersions(lock)].filter((found) => /^(vitest|typescript|eslint)@/.test(found))).toEqual([]);
+      // What is installed is what is locked.
+      for (const [path, entry] of Object.entries(lock.packages ?? {})) {
+        if (!path.startsWith('node_modules/') || entry.link === true || entry.version === undefined) continue;
+        const installed = join(service.dir, path, 'package.json');
+        if (!existsSync(installed)) continue; // an optional package for another platform
+        expect(readJson(installed).version, path).toBe(entry.version);
+      }
+    }
   });
 
   it('resolves every dependency inside the bundle, nowhere near the repository', async () => {

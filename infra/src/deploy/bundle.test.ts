@@ -1,5 +1,6 @@
 // bundle() on a small fake repository in a temporary folder: the file layout it writes, and the
-// mistakes it refuses before writing anything.
+// mistakes it refuses before writing anything. (The lockfile, which npm prunes, is left out
+// here: bundle.int.test.ts writes it and installs from it.)
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -53,7 +54,7 @@ afterEach(() => {
 
 function failure(): BundleError {
   try {
-    bundle({ root, outDir: out, build: false });
+    bundle({ root, outDir: out, build: false, lockfile: false });
   } catch (error) {
     if (error instanceof BundleError) return error;
     throw error;
@@ -70,7 +71,7 @@ function expectRefused(reason: BundleFailure): void {
 
 describe('bundle', () => {
   it('writes each service with its compiled code, vendored libs and a package.json of runtime deps', () => {
-    const result = bundle({ root, outDir: out, build: false });
+    const result = bundle({ root, outDir: out, build: false, lockfile: false });
     expect(listFiles(out)).toEqual([
       'cron.yaml',
       'queue.yaml',
@@ -99,7 +100,7 @@ describe('bundle', () => {
   });
 
   it('ships the source maps when asked to', () => {
-    bundle({ root, outDir: out, build: false, sourceMaps: true });
+    bundle({ root, outDir: out, build: false, sourceMaps: true, lockfile: false });
     expect(existsSync(join(out, 'web', 'dist', 'main.js.map'))).toBe(true);
   });
 
@@ -107,7 +108,7 @@ describe('bundle', () => {
     mkdirSync(join(out, 'web', 'dist'), { recursive: true });
     writeFileSync(join(out, 'web', 'dist', 'stale.js'), '');
     writeFileSync(join(out, 'notes.txt'), 'mine');
-    bundle({ root, outDir: out, build: false });
+    bundle({ root, outDir: out, build: false, lockfile: false });
     expect(existsSync(join(out, 'web', 'dist', 'stale.js'))).toBe(false);
     expect(readFileSync(join(out, 'notes.txt'), 'utf8')).toBe('mine');
   });
@@ -115,7 +116,7 @@ describe('bundle', () => {
   it('copies the files an app.yaml includes', () => {
     write('apps/worker/app.yaml', 'runtime: nodejs22\nservice: worker\nincludes:\n  - env/secrets.yaml\n');
     write('apps/worker/env/secrets.yaml', 'env_variables:\n  COOKIE_SECRETS: s\n');
-    bundle({ root, outDir: out, build: false });
+    bundle({ root, outDir: out, build: false, lockfile: false });
     expect(readFileSync(join(out, 'worker', 'env', 'secrets.yaml'), 'utf8')).toContain('COOKIE_SECRETS');
   });
 
@@ -143,5 +144,34 @@ describe('bundle', () => {
   it('refuses, writing nothing, when queue.yaml is missing', () => {
     rmSync(join(root, 'queue.yaml'));
     expectRefused('files');
+  });
+
+  it('refuses, writing nothing, when the repository has no package-lock.json to derive the bundles’ from', () => {
+    expect(() => bundle({ root, outDir: out, build: false })).toThrow(/package-lock\.json is missing: run npm install/);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('merges queue.yaml and cron.yaml into the app’s own when given, and refuses a drop before writing', () => {
+    write('theirs/queue.yaml', 'queue:\n  - name: emails\n    rate: 5/s\n');
+    write('theirs/cron.yaml', 'cron:\n  - url: /a\n    schedule: every 5 minutes\n');
+    write('queue.yaml', 'queue:\n  - name: session-events\n    target: worker\n');
+    write('cron.yaml', 'cron:\n  - url: /a\n    schedule: every 30 minutes\n');
+    const lines: string[] = [];
+    const existing = { queueYaml: join(root, 'theirs/queue.yaml'), cronYaml: join(root, 'theirs/cron.yaml') };
+    bundle({ root, outDir: out, build: false, lockfile: false, existing, log: (line) => lines.push(line) });
+    expect(readFileSync(join(out, 'queue.yaml'), 'utf8')).toBe(
+      'queue:\n  - name: emails\n    rate: 5/s\n  - name: session-events\n    target: worker\n',
+    );
+    expect(readFileSync(join(out, 'cron.yaml'), 'utf8')).toBe('cron:\n  - url: /a\n    schedule: every 5 minutes\n');
+    expect(lines).toContainEqual(expect.stringContaining('/a (target default) is in'));
+    rmSync(out, { recursive: true });
+    let refused: unknown;
+    try {
+      bundle({ root, outDir: out, build: false, lockfile: false, existing: { ...existing, preferOurs: true } });
+    } catch (error) {
+      refused = error;
+    }
+    expect(refused).toMatchObject({ reason: 'drop' });
+    expect(existsSync(out)).toBe(false);
   });
 });

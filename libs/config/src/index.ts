@@ -30,3 +30,5 @@ export {
   type SessionsFromConfigOptions,
   type SessionStoreFromConfigOptions,
 } from './wiring.js';
+export { createQueueInspector } from './queue-inspector.js';
+export { resolveSecrets, SECRET_REFERENCE_PREFIX, secretVersionName, type SecretAccessor } from './secrets.js';

@@ -10,6 +10,7 @@ import {
   readDeadLetter,
   type DeadLetter,
 } from './dead-letter-entity.js';
+import { countKeys } from './count.js';
 import { datastoreKey, foundEntity, keyOfEntity, kindQuery } from './keys.js';
 import { callOptions, resolveRetry, withRetry, type ResolvedRetry, type RetryOptions } from './retry.js';
 import { runTransaction } from './transaction.js';
@@ -111,6 +112,13 @@ export class DeadLetterStore {
     );
     const page: unknown[] = entities;
     return page.map((entity) => readDeadLetter(keyOfEntity(entity).name ?? '', entity));
+  }
+
+  /** How many letters there are: a keys-only count (see {@link countKeys}). */
+  count(): Promise<number> {
+    return countKeys(this.#datastore, () => kindQuery(this.#datastore, this.#namespace, this.#kind), {
+      retry: this.#retry,
+    });
   }
 
   async get(id: string): Promise<DeadLetter | undefined> {

@@ -1,4 +1,5 @@
 export { closeDatastore, createDatastoreClient, type DatastoreClientOptions } from './client.js';
+export { countKeys, type CountOptions } from './count.js';
 export { DEAD_LETTER_UNINDEXED, deadLetterId, type DeadLetter } from './dead-letter-entity.js';
 export {
   DEAD_LETTER_STORE_DEFAULTS,

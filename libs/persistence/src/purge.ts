@@ -39,6 +39,8 @@ export interface PurgeOptions extends PurgeTarget {
    * the renewed entity between its query and its delete. @defaultValue 0
    */
   graceMs?: number;
+  /** Called after each delete batch with the entities this run has deleted so far (progress displays). */
+  onProgress?: (deleted: number) => void;
 }
 
 export interface PurgeResult {
@@ -125,9 +127,14 @@ async function runPurge(purgeOptions: PurgeOptions, kinds: readonly string[]): P
       ? { cutoff: started - options.graceMs, kind: kinds[0] ?? options.kind, cursor: undefined }
       : decodePurgeCursor(options.cursor, kinds);
   const deletes = new TaskPool(options.concurrency);
+  let deleted = 0;
   const remove = (keys: Key[]) => (): Promise<number> =>
     withRetry(options.datastore, 'purge delete', retry, () => options.datastore.delete(keys, callOptions(retry))).then(
-      () => keys.length,
+      () => {
+        deleted += keys.length;
+        options.onProgress?.(deleted);
+        return keys.length;
+      },
     );
   let pages = 0;
   try {

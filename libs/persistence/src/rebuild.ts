@@ -18,6 +18,8 @@ export interface RebuildOptions {
   retry?: RetryOptions;
   /** Clock in ms since the epoch, for expiry decisions. @defaultValue Date.now */
   now?: () => number;
+  /** Called after each page with the totals so far (progress displays). */
+  onProgress?: (sofar: Readonly<RebuildResult>) => void;
 }
 
 /** Log entities read and applied per page, by default. */
@@ -65,6 +67,7 @@ export async function rebuildFromEventLog(options: RebuildOptions): Promise<Rebu
     result.events += events.length;
     result.written += applied.written;
     result.skipped += applied.skipped;
+    options.onProgress?.({ ...result });
     cursor = info.endCursor;
     if (page.length < pageSize || info.moreResults === 'NO_MORE_RESULTS' || cursor === undefined) return result;
   }

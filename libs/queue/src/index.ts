@@ -32,3 +32,12 @@ export {
   startRepeatingJob,
   type RepeatingJobOptions,
 } from './repeating-job.js';
+export {
+  BullMQInspector,
+  CloudTasksInspector,
+  type BullMQInspectorOptions,
+  type CloudTasksInspectorOptions,
+  type PendingEvent,
+  type QueueDepth,
+  type QueueInspector,
+} from './queue-inspector.js';

@@ -89,7 +89,7 @@ describe('dead-letters and rebuild command lines', () => {
   ])('dead-letters %j: exit 2, one line', async (argv, message) => {
     const { code, stderr } = await run(runDeadLetterCommand, argv);
     expect(code).toBe(2);
-    expect(stderr).toEqual([`dead-letters: ${message}; valid flags: --limit <n>, --all, --help`]);
+    expect(stderr).toEqual([`dead-letters: ${message}; valid flags: --limit <n>, --all, --json, --help`]);
   });
 
   it('prints the usage on --help, exit 0', async () => {
@@ -108,6 +108,6 @@ describe('dead-letters and rebuild command lines', () => {
   ])('rebuild %j: exit 2, one line', async (argv, message) => {
     const { code, stderr } = await run(runRebuildCommand, argv);
     expect(code).toBe(2);
-    expect(stderr).toEqual([`rebuild: ${message}; valid flags: --page-size <n>, --help`]);
+    expect(stderr).toEqual([`rebuild: ${message}; valid flags: --page-size <n>, --json, --help`]);
   });
 });

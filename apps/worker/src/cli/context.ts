@@ -2,6 +2,7 @@ import type { Datastore } from '@google-cloud/datastore';
 import { type Config, createDatastore, createRepository } from '@gaesession/config';
 import { closeDatastore, type DatastoreRepository, type DeadLetterStore } from '@gaesession/persistence';
 import { createDeadLetterStore } from '../wiring.js';
+import { stderrProgress, type ProgressFactory } from './progress.js';
 
 /** What the command-line tools work on: the worker's Datastore, as the configuration names it. */
 export interface CliContext {
@@ -13,10 +14,12 @@ export interface CliContext {
   close(): Promise<void>;
 }
 
-/** Where a command writes: results to `out`, problems to `err`. */
+/** Where a command writes: results to `out`, problems to `err`, progress of long work to `progress`. */
 export interface CliOutput {
   out(line: string): void;
   err(line: string): void;
+  /** Progress displays (stderr); none when absent. */
+  readonly progress?: ProgressFactory;
 }
 
 /** Exit codes of the command-line tools. */
@@ -33,8 +36,9 @@ export function cliContext(config: Config): CliContext {
   };
 }
 
-/** The process's stdout and stderr. */
+/** The process's stdout and stderr; progress on stderr, a bar when it is a terminal. */
 export const consoleOutput: CliOutput = {
   out: (line) => process.stdout.write(`${line}\n`),
   err: (line) => process.stderr.write(`${line}\n`),
+  progress: stderrProgress,
 };

@@ -4,6 +4,7 @@ import type { DeadLetter } from '@gaesession/persistence';
 import { isSessionError, messageOf } from '@gaesession/core';
 import { parseCli, positiveInteger, refusal, UsageError } from './args.js';
 import { EXIT, type CliContext, type CliOutput } from './context.js';
+import { silentProgress, type Progress } from './progress.js';
 
 export const DEAD_LETTERS_USAGE = `usage: dead-letters <command> [flags]
   list [--limit N]          most recent failures first (default: 50)
@@ -12,7 +13,9 @@ export const DEAD_LETTERS_USAGE = `usage: dead-letters <command> [flags]
   replay --all              replay every letter; failures stay, with their new reason
   update <id> <file|->      replace the payload (to fix it before a replay); - reads stdin
   discard <id>              delete a letter without replaying it
+  --json                    print the result as JSON on stdout (shapes: apps/worker/README.md)
   -h, --help                show this text
+replay --all shows its progress on stderr (a bar on a terminal, a line every 5 s otherwise).
 An id that starts with "--" goes after a "--": show -- --abc...
 exit codes: 0 done, 1 failed or not found, 2 usage`;
 
@@ -21,6 +24,7 @@ type Context = Pick<CliContext, 'deadLetters' | 'repository'>;
 const FLAGS = {
   limit: { type: 'string', value: 'n' },
   all: { type: 'boolean' },
+  json: { type: 'boolean' },
 } as const;
 
 /** The positional arguments each command takes after its name. */
@@ -36,11 +40,12 @@ type Command = keyof typeof ARGUMENTS;
 
 const COMMANDS = Object.keys(ARGUMENTS) as Command[];
 
-type Invocation =
+type Invocation = { readonly json: boolean } & (
   | { readonly command: 'list'; readonly limit: number }
   | { readonly command: 'replay-all' }
   | { readonly command: 'show' | 'replay' | 'discard'; readonly id: string }
-  | { readonly command: 'update'; readonly id: string; readonly file: string };
+  | { readonly command: 'update'; readonly id: string; readonly file: string }
+);
 
 /**
  * The command and its arguments, checked.
@@ -55,11 +60,12 @@ function invocation(argv: readonly string[]): Invocation | 'help' {
   if (!Object.hasOwn(ARGUMENTS, name))
     throw new UsageError(`unknown command ${JSON.stringify(name)}: expected ${COMMANDS.join(', ')}`);
   const command = name as Command;
+  const json = values.json;
   if (values.limit !== undefined && command !== 'list') throw new UsageError(`--limit applies to list, not ${command}`);
   if (values.all && command !== 'replay') throw new UsageError(`--all applies to replay, not ${command}`);
   if (command === 'replay' && values.all) {
     if (args.length > 0) throw new UsageError('replay takes an id or --all, not both');
-    return { command: 'replay-all' };
+    return { command: 'replay-all', json };
   }
   const wanted: readonly string[] = ARGUMENTS[command];
   if (args.length > wanted.length) {
@@ -73,11 +79,11 @@ function invocation(argv: readonly string[]): Invocation | 'help' {
   const [id = '', file = ''] = args;
   switch (command) {
     case 'list':
-      return { command, limit: values.limit === undefined ? 50 : positiveInteger('limit', values.limit) };
+      return { command, json, limit: values.limit === undefined ? 50 : positiveInteger('limit', values.limit) };
     case 'update':
-      return { command, id, file };
+      return { command, json, id, file };
     default:
-      return { command, id };
+      return { command, json, id };
   }
 }
 
@@ -99,24 +105,46 @@ export async function runDeadLetterCommand(
     output.out(DEAD_LETTERS_USAGE);
     return EXIT.ok;
   }
+  const { json } = call;
   switch (call.command) {
     case 'list':
-      return list(context, output, call.limit);
+      return list(context, output, call.limit, json);
     case 'show':
       return show(context, output, call.id);
     case 'replay':
-      return replayOne(context, output, call.id);
+      return replayOne(context, output, call.id, json);
     case 'replay-all':
-      return replayAll(context, output);
+      return replayAll(context, output, json);
     case 'update':
-      return update(context, output, call.id, call.file);
+      return update(context, output, call.id, call.file, json);
     case 'discard':
-      return discard(context, output, call.id);
+      return discard(context, output, call.id, json);
   }
 }
 
-async function list(context: Context, output: CliOutput, limit: number): Promise<number> {
+/** One letter as `list --json` prints it: everything but the payload, whose size it gives. */
+export function letterSummary(letter: DeadLetter): Record<string, unknown> {
+  const { payload, firstFailure, lastFailure, ...rest } = letter;
+  return {
+    ...rest,
+    code: rest.code ?? null,
+    source: rest.source ?? null,
+    firstFailure: firstFailure.toISOString(),
+    lastFailure: lastFailure.toISOString(),
+    payloadBytes: Buffer.byteLength(payload),
+  };
+}
+
+function printJson(output: CliOutput, value: unknown): void {
+  output.out(JSON.stringify(value, null, 2));
+}
+
+async function list(context: Context, output: CliOutput, limit: number, json: boolean): Promise<number> {
   const letters = await context.deadLetters.list({ limit });
+  if (json) {
+    printJson(output, { count: letters.length, limit, letters: letters.map(letterSummary) });
+    return EXIT.ok;
+  }
   if (letters.length === 0) {
     output.out('no dead letters');
     return EXIT.ok;
@@ -141,58 +169,91 @@ async function show(context: Context, output: CliOutput, id: string): Promise<nu
   return EXIT.ok;
 }
 
-async function replayOne(context: Context, output: CliOutput, id: string): Promise<number> {
-  const failure = await replay(context, output, id);
-  return failure ? EXIT.failed : EXIT.ok;
+async function replayOne(context: Context, output: CliOutput, id: string, json: boolean): Promise<number> {
+  const outcome = await replay(context, output, id, { json, progress: silentProgress('') });
+  if (json) printJson(output, outcome);
+  return outcome.error === undefined ? EXIT.ok : EXIT.failed;
 }
 
 /** Replays every letter once; letters that fail stay, and are not tried again in this run. */
-async function replayAll(context: Context, output: CliOutput): Promise<number> {
+async function replayAll(context: Context, output: CliOutput, json: boolean): Promise<number> {
+  const total = await context.deadLetters.count();
+  const progress = (output.progress ?? silentProgress)('replay', { total, unit: 'letters' });
+  progress.update(0);
   const tried = new Set<string>();
-  let failed = 0;
+  const failed: { id: string; error: string }[] = [];
+  let events = 0;
   for (;;) {
     const untried = (await context.deadLetters.list({ limit: 100 })).filter((letter) => !tried.has(letter.id));
     if (untried.length === 0) break;
     for (const letter of untried) {
       tried.add(letter.id);
-      if (await replay(context, output, letter.id)) failed++;
+      const outcome = await replay(context, output, letter.id, { json, progress });
+      if (outcome.error !== undefined) failed.push({ id: letter.id, error: outcome.error });
+      events += outcome.events;
+      progress.update(tried.size);
     }
   }
-  output.out(
-    `replayed ${tried.size - failed} of ${tried.size} dead letter(s)${failed > 0 ? `; ${failed} failed and stay` : ''}`,
-  );
-  return failed > 0 ? EXIT.failed : EXIT.ok;
+  progress.finish();
+  const replayed = tried.size - failed.length;
+  if (json) printJson(output, { tried: tried.size, replayed, events, failed });
+  else
+    output.out(
+      `replayed ${replayed} of ${tried.size} dead letter(s)${failed.length > 0 ? `; ${failed.length} failed and stay` : ''}`,
+    );
+  return failed.length > 0 ? EXIT.failed : EXIT.ok;
 }
 
-/** Replays one letter and reports it; true when the replay failed. */
-async function replay(context: Context, output: CliOutput, id: string): Promise<boolean> {
+/** What one replay did, as `replay --json` prints it. */
+interface ReplayOutcome {
+  readonly id: string;
+  readonly replayed: boolean;
+  readonly events: number;
+  /** Why it failed (the letter stays). */
+  readonly error?: string;
+}
+
+/** Replays one letter and reports it (lines unless `json`; a failure always on stderr). */
+async function replay(
+  context: Context,
+  output: CliOutput,
+  id: string,
+  { json, progress }: { json: boolean; progress: Progress },
+): Promise<ReplayOutcome> {
   try {
     const result = await context.deadLetters.replay(id, (events) => context.repository.apply(events));
-    output.out(
-      result.replayed
-        ? `replayed ${id}: ${result.events} event(s) applied, letter deleted`
-        : `no dead letter ${id}: nothing to replay (already replayed?)`,
-    );
-    return false;
+    if (!json) {
+      progress.clear();
+      output.out(
+        result.replayed
+          ? `replayed ${id}: ${result.events} event(s) applied, letter deleted`
+          : `no dead letter ${id}: nothing to replay (already replayed?)`,
+      );
+    }
+    return { id, replayed: result.replayed, events: result.events };
   } catch (error) {
-    const code = isSessionError(error) ? `${error.code}: ` : '';
-    output.err(`replay of ${id} failed, the letter stays: ${code}${messageOf(error)}`);
-    return true;
+    const reason = `${isSessionError(error) ? `${error.code}: ` : ''}${messageOf(error)}`;
+    progress.clear();
+    output.err(`replay of ${id} failed, the letter stays: ${reason}`);
+    return { id, replayed: false, events: 0, error: reason };
   }
 }
 
-async function update(context: Context, output: CliOutput, id: string, file: string): Promise<number> {
+async function update(context: Context, output: CliOutput, id: string, file: string, json: boolean): Promise<number> {
   const text = file === '-' ? await readStdin() : await readFile(file, 'utf8');
   // Editors end files with a newline; a payload never does.
   const payload = text.replace(/\r?\n$/, '');
   if (!(await context.deadLetters.update(id, payload))) return notFound(output, id);
-  output.out(`updated ${id} (${Buffer.byteLength(payload)} bytes); replay it with: dead-letters replay ${id}`);
+  const bytes = Buffer.byteLength(payload);
+  if (json) printJson(output, { id, updated: true, bytes });
+  else output.out(`updated ${id} (${bytes} bytes); replay it with: dead-letters replay ${id}`);
   return EXIT.ok;
 }
 
-async function discard(context: Context, output: CliOutput, id: string): Promise<number> {
+async function discard(context: Context, output: CliOutput, id: string, json: boolean): Promise<number> {
   if (!(await context.deadLetters.discard(id))) return notFound(output, id);
-  output.out(`discarded ${id}`);
+  if (json) printJson(output, { id, discarded: true });
+  else output.out(`discarded ${id}`);
   return EXIT.ok;
 }
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Dead-letter tool: `npx tsx --conditions=source apps/worker/src/cli/dead-letters.ts list`
 // (or `npm run dead-letters -w @gaesession/worker -- list`). Reads the same environment as the worker.
-import { loadConfig } from '@gaesession/config';
+import { loadConfig, resolveSecrets } from '@gaesession/config';
 import { cliContext, consoleOutput, EXIT } from './context.js';
 import { runDeadLetterCommand } from './dead-letter-commands.js';
 
@@ -10,7 +10,7 @@ process.exitCode = await runCli();
 async function runCli(): Promise<number> {
   let context;
   try {
-    context = cliContext(loadConfig());
+    context = cliContext(loadConfig(await resolveSecrets(process.env)));
   } catch (error) {
     consoleOutput.err(`dead-letters: ${error instanceof Error ? error.message : String(error)}`);
     return EXIT.failed;

@@ -110,7 +110,9 @@ describe('dead-letters', () => {
       const result = await run(...argv);
       expect(result.code, argv.join(' ')).toBe(2);
       // One line: the problem, then the valid flags.
-      expect(result.stderr, argv.join(' ')).toMatch(/^dead-letters: [^\n]+; valid flags: --limit <n>, --all, --help$/);
+      expect(result.stderr, argv.join(' ')).toMatch(
+        /^dead-letters: [^\n]+; valid flags: --limit <n>, --all, --json, --help$/,
+      );
     }
   });
 
@@ -137,7 +139,7 @@ describe('dead-letters', () => {
     expect(missing.output()).toContain('no dead letter nope');
     const typo = runEntry('cli/dead-letters.ts', ['list', '--limt', '5'], env);
     expect(await typo.exited).toBe(2);
-    expect(typo.output()).toBe('dead-letters: unknown flag --limt; valid flags: --limit <n>, --all, --help\n');
+    expect(typo.output()).toBe('dead-letters: unknown flag --limt; valid flags: --limit <n>, --all, --json, --help\n');
   });
 });
 
@@ -157,7 +159,7 @@ describe('rebuild', () => {
     const refused = capture();
     expect(await runRebuildCommand(['--page-size', 'x'], context, refused)).toBe(2);
     expect(refused.stderr).toEqual([
-      'rebuild: --page-size "x": expected a positive whole number; valid flags: --page-size <n>, --help',
+      'rebuild: --page-size "x": expected a positive whole number; valid flags: --page-size <n>, --json, --help',
     ]);
   });
 });

@@ -1,0 +1,33 @@
+import { credentials } from '@grpc/grpc-js';
+import { BullMQInspector, CloudTasksInspector, type QueueInspector } from '@gaesession/queue';
+import type { Config } from './config.js';
+
+/**
+ * A read-only view of the event queue the configuration names (for the admin CLI): BullMQ on the
+ * queue's Redis, or the Cloud Tasks queue (the local emulator when CLOUD_TASKS_EMULATOR_HOST is
+ * set).
+ */
+export function createQueueInspector(config: Config): QueueInspector {
+  const { queue, projectId } = config;
+  if (queue.backend === 'bullmq') {
+    return new BullMQInspector({ connection: { ...queue.redis }, queueName: queue.name });
+  }
+  const emulator = queue.cloudTasks.emulatorHost;
+  const [host, port] = emulator?.split(':') ?? [];
+  return new CloudTasksInspector({
+    project: projectId,
+    location: queue.cloudTasks.location,
+    queue: queue.name,
+    // As createPublisher reaches the emulator (insecure gRPC, no metadata-server probe).
+    ...(emulator === undefined
+      ? {}
+      : {
+          clientOptions: {
+            apiEndpoint: host ?? '127.0.0.1',
+            port: Number(port),
+            sslCreds: credentials.createInsecure(),
+            universeDomain: 'googleapis.com',
+          },
+        }),
+  });
+}
