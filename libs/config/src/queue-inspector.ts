@@ -1,5 +1,5 @@
-import { credentials } from '@grpc/grpc-js';
 import { BullMQInspector, CloudTasksInspector, type QueueInspector } from '@gaesession/queue';
+import { cloudTasksEmulatorOptions } from './cloud-tasks-client.js';
 import type { Config } from './config.js';
 
 /**
@@ -12,22 +12,10 @@ export function createQueueInspector(config: Config): QueueInspector {
   if (queue.backend === 'bullmq') {
     return new BullMQInspector({ connection: { ...queue.redis }, queueName: queue.name });
   }
-  const emulator = queue.cloudTasks.emulatorHost;
-  const [host, port] = emulator?.split(':') ?? [];
   return new CloudTasksInspector({
     project: projectId,
     location: queue.cloudTasks.location,
     queue: queue.name,
-    // As createPublisher reaches the emulator (insecure gRPC, no metadata-server probe).
-    ...(emulator === undefined
-      ? {}
-      : {
-          clientOptions: {
-            apiEndpoint: host ?? '127.0.0.1',
-            port: Number(port),
-            sslCreds: credentials.createInsecure(),
-            universeDomain: 'googleapis.com',
-          },
-        }),
+    ...cloudTasksEmulatorOptions(queue.cloudTasks.emulatorHost),
   });
 }
