@@ -6,7 +6,7 @@ import type { DeadLetter } from '@gaesession/persistence';
 import { eventually } from '@gaesession/testkit';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildRepository } from '../testing/build.fixture.js';
-import { sample, workerMetrics, type QueueBackend, type QueueStack } from './backend.fixture.js';
+import { backendTitle, sample, workerMetrics, type QueueBackend, type QueueStack } from './backend.fixture.js';
 import {
   corruptSession,
   deadEvents,
@@ -26,7 +26,8 @@ const FAILED_LETTERS = 'gaesession_worker_dead_letters_total{reason="failed"}';
 
 /** Declares the scenarios (one `describe`) for `backend`; the test file of each backend calls this. */
 export function defineQueueScenarios(backend: QueueBackend): void {
-  describe(`end to end on ${backend.name}`, () => {
+  const title = backendTitle(backend);
+  describe(`end to end on ${title}`, () => {
     let running: QueueStack | undefined;
     const stack = (): QueueStack => {
       if (running === undefined) throw new Error('the apps did not start (see beforeAll)');
@@ -35,7 +36,7 @@ export function defineQueueScenarios(backend: QueueBackend): void {
 
     beforeAll(async () => {
       await buildRepository((line) => {
-        console.log(`[e2e ${backend.name}] ${line}`);
+        console.log(`[e2e ${title}] ${line}`);
       });
       running = await backend.start();
     }, 120_000);
@@ -46,7 +47,7 @@ export function defineQueueScenarios(backend: QueueBackend): void {
 
     beforeEach(({ onTestFailed }) => {
       onTestFailed(() => {
-        console.error(`[e2e ${backend.name}] apps' output:\n${running?.apps.output() ?? '(not started)'}`);
+        console.error(`[e2e ${title}] apps' output:\n${running?.apps.output() ?? '(not started)'}`);
       });
     });
 
