@@ -6,6 +6,7 @@ import type { DeadLetter } from '@gaesession/persistence';
 import { eventually } from '@gaesession/testkit';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildRepository } from '../testing/build.fixture.js';
+import { cachedVersion } from '../testing/cache-probe.fixture.js';
 import { backendTitle, sample, workerMetrics, type QueueBackend, type QueueStack } from './backend.fixture.js';
 import {
   corruptSession,
@@ -89,6 +90,8 @@ export function defineQueueScenarios(backend: QueueBackend): void {
       // each increment answers the count of the write that carried it.
       expect(view.version).toBeGreaterThan(1);
       expect(view.version).toBeLessThanOrEqual(1 + 50 + 100);
+      // Read past the apps: the session is in this backend's cache (memcached or Valkey).
+      expect(await cachedVersion(apps, id)).toBe(view.version);
       const answers = increments.map((answer) => answer.value);
       expect(Math.max(...answers)).toBe(100);
       expect(answers.every((value) => value >= 1 && value <= 100)).toBe(true);
