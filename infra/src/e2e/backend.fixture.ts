@@ -1,6 +1,7 @@
 // What the shared end-to-end scenarios need from a queue backend (not built, not a test file itself).
 import type { SessionEvent } from '@gaesession/events';
 import type { RunningApps } from '../testing/apps.fixture.js';
+import { cacheLabel, type CacheKind } from '../testing/cache-choice.js';
 
 /**
  * Retries of a failing delivery in the end-to-end runs: the queue's `task_retry_limit` and the
@@ -38,11 +39,18 @@ export interface QueueStack {
   stop(): Promise<void>;
 }
 
-/** One queue backend the scenarios run on. */
+/** One queue backend the scenarios run on, with the cache its apps use. */
 export interface QueueBackend {
   readonly name: 'bullmq' | 'cloud-tasks';
+  /** CACHE_BACKEND of the apps. */
+  readonly cache: CacheKind;
   /** Starts the apps (and the queue's own services) on this backend, from their dist folders. */
   start(): Promise<QueueStack>;
+}
+
+/** The backend as the suites' titles and log lines name it: `bullmq`, `bullmq (Valkey cache)`... */
+export function backendTitle(backend: QueueBackend): string {
+  return backend.cache === 'memcached' ? backend.name : `${backend.name} (${cacheLabel(backend.cache)} cache)`;
 }
 
 /** The worker's Prometheus counters and gauges by sample (`name{labels}`), e.g. `gaesession_worker_events_applied_total`. */

@@ -3,20 +3,23 @@ import { BullMQPublisher, jobIdOf } from '@gaesession/queue';
 import { services } from '@gaesession/testkit';
 import { Queue } from 'bullmq';
 import { startApps } from '../testing/apps.fixture.js';
+import { sharedCache, type CacheKind } from '../testing/cache-choice.js';
 import { EVENT_LOG_RETENTION_MS, RETRY_LIMIT, type QueueBackend, type QueueStack } from './backend.fixture.js';
 
 /** How often delayed retries are promoted while {@link QueueStack.hurryRetries} runs, in ms. */
 const PROMOTE_EVERY_MS = 50;
 
 /**
- * Both apps with QUEUE_BACKEND=bullmq. The worker consumes the jobs and, off App Engine, accepts
- * the cron endpoint only with the shared secret.
+ * Both apps with QUEUE_BACKEND=bullmq, their sessions in the machine's shared `cache`. The worker
+ * consumes the jobs and, off App Engine, accepts the cron endpoint only with the shared secret.
  */
-export const bullmqBackend: QueueBackend = {
+export const bullmqBackend = (cache: CacheKind): QueueBackend => ({
   name: 'bullmq',
+  cache,
   async start(): Promise<QueueStack> {
     const apps = await startApps({
-      label: 'e2e-bullmq',
+      label: cache === 'memcached' ? 'e2e-bullmq' : `e2e-bullmq-${cache}`,
+      services: { cache: sharedCache(cache) },
       env: {
         QUEUE_BACKEND: 'bullmq',
         TASK_RETRY_LIMIT: String(RETRY_LIMIT),
@@ -68,4 +71,4 @@ export const bullmqBackend: QueueBackend = {
       },
     };
   },
-};
+});

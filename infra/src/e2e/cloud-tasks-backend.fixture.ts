@@ -62,6 +62,7 @@ function emulatorClient(emulator: CloudTasksEmulator): CloudTasksClient {
  */
 export const cloudTasksBackend: QueueBackend = {
   name: 'cloud-tasks',
+  cache: 'memcached',
   async start(): Promise<QueueStack> {
     let emulator: CloudTasksEmulator | undefined;
     let queue: QueueSpec | undefined;

@@ -6,7 +6,8 @@ import type { DeadLetter } from '@gaesession/persistence';
 import { eventually } from '@gaesession/testkit';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildRepository } from '../testing/build.fixture.js';
-import { sample, workerMetrics, type QueueBackend, type QueueStack } from './backend.fixture.js';
+import { cachedVersion } from '../testing/cache-probe.fixture.js';
+import { backendTitle, sample, workerMetrics, type QueueBackend, type QueueStack } from './backend.fixture.js';
 import {
   corruptSession,
   deadEvents,
@@ -26,7 +27,8 @@ const FAILED_LETTERS = 'gaesession_worker_dead_letters_total{reason="failed"}';
 
 /** Declares the scenarios (one `describe`) for `backend`; the test file of each backend calls this. */
 export function defineQueueScenarios(backend: QueueBackend): void {
-  describe(`end to end on ${backend.name}`, () => {
+  const title = backendTitle(backend);
+  describe(`end to end on ${title}`, () => {
     let running: QueueStack | undefined;
     const stack = (): QueueStack => {
       if (running === undefined) throw new Error('the apps did not start (see beforeAll)');
@@ -35,7 +37,7 @@ export function defineQueueScenarios(backend: QueueBackend): void {
 
     beforeAll(async () => {
       await buildRepository((line) => {
-        console.log(`[e2e ${backend.name}] ${line}`);
+        console.log(`[e2e ${title}] ${line}`);
       });
       running = await backend.start();
     }, 120_000);
@@ -46,7 +48,7 @@ export function defineQueueScenarios(backend: QueueBackend): void {
 
     beforeEach(({ onTestFailed }) => {
       onTestFailed(() => {
-        console.error(`[e2e ${backend.name}] apps' output:\n${running?.apps.output() ?? '(not started)'}`);
+        console.error(`[e2e ${title}] apps' output:\n${running?.apps.output() ?? '(not started)'}`);
       });
     });
 
@@ -88,6 +90,8 @@ export function defineQueueScenarios(backend: QueueBackend): void {
       // each increment answers the count of the write that carried it.
       expect(view.version).toBeGreaterThan(1);
       expect(view.version).toBeLessThanOrEqual(1 + 50 + 100);
+      // Read past the apps: the session is in this backend's cache (memcached or Valkey).
+      expect(await cachedVersion(apps, id)).toBe(view.version);
       const answers = increments.map((answer) => answer.value);
       expect(Math.max(...answers)).toBe(100);
       expect(answers.every((value) => value >= 1 && value <= 100)).toBe(true);

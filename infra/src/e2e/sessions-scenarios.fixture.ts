@@ -3,13 +3,14 @@
 // app's HTTP API, the queue and the worker (not built, not a test file itself).
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildRepository } from '../testing/build.fixture.js';
-import type { QueueBackend, QueueStack } from './backend.fixture.js';
+import { backendTitle, type QueueBackend, type QueueStack } from './backend.fixture.js';
 import { durable, storedSession } from './datastore-probe.fixture.js';
 import { WebClient } from './web-client.fixture.js';
 
 /** Declares the scenarios (one `describe`, with apps of its own) for `backend`; each backend's test file calls this. */
 export function defineSessionScenarios(backend: QueueBackend): void {
-  describe(`sessions by user, end to end on ${backend.name}`, () => {
+  const title = backendTitle(backend);
+  describe(`sessions by user, end to end on ${title}`, () => {
     let running: QueueStack | undefined;
     const stack = (): QueueStack => {
       if (running === undefined) throw new Error('the apps did not start (see beforeAll)');
@@ -18,7 +19,7 @@ export function defineSessionScenarios(backend: QueueBackend): void {
 
     beforeAll(async () => {
       await buildRepository((line) => {
-        console.log(`[e2e sessions ${backend.name}] ${line}`);
+        console.log(`[e2e sessions ${title}] ${line}`);
       });
       running = await backend.start();
     }, 120_000);
@@ -29,7 +30,7 @@ export function defineSessionScenarios(backend: QueueBackend): void {
 
     beforeEach(({ onTestFailed }) => {
       onTestFailed(() => {
-        console.error(`[e2e sessions ${backend.name}] apps' output:\n${running?.apps.output() ?? '(not started)'}`);
+        console.error(`[e2e sessions ${title}] apps' output:\n${running?.apps.output() ?? '(not started)'}`);
       });
     });
 

@@ -5,9 +5,10 @@ import { newToken, sessionKey } from '@gaesession/core';
 import { eventually } from '@gaesession/testkit';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningApps } from '../testing/apps.fixture.js';
+import { CACHE_KINDS, sharedCache } from '../testing/cache-choice.js';
 import { rawRequest } from './raw-http.fixture.js';
 import { apiCases } from './api-cases.fixture.js';
-import { deleteCacheItem } from './at-rest.fixture.js';
+import { deleteCacheItem } from './cache-at-rest.fixture.js';
 import { cookieCases, type CookieCase, type CookieContext } from './cookie-cases.fixture.js';
 import { cookieSecret, countBy, mapConcurrently, startBuiltApps } from './suite.fixture.js';
 import {
@@ -31,8 +32,9 @@ import {
  */
 const PROMPT_MS = 5000;
 
-for (const signed of [false, true]) {
-  describe(`hostile cookies, ${signed ? 'signed' : 'unsigned'} (demo app)`, () => {
+// Every case on each cache: a forged or unknown token is a cache miss first, then a Datastore read.
+for (const [kind, signed] of CACHE_KINDS.flatMap((kind) => [false, true].map((signed) => [kind, signed] as const))) {
+  describe(`hostile cookies, ${signed ? 'signed' : 'unsigned'} (demo app, sessions in ${kind})`, () => {
     let apps: RunningApps | undefined;
     let ctx: CookieContext;
     const web = () => apps?.web.url ?? '';
@@ -41,7 +43,8 @@ for (const signed of [false, true]) {
 
     beforeAll(async () => {
       apps = await startBuiltApps({
-        label: signed ? 'hostile-signed' : 'hostile-unsigned',
+        label: `hostile-${signed ? 'signed' : 'unsigned'}-${kind}`,
+        services: { cache: sharedCache(kind) },
         env: signed ? { COOKIE_SECRETS: cookieSecret() } : {},
       });
       let victim = await login(web(), 'victim');
@@ -243,7 +246,7 @@ async function purge(apps: RunningApps, session: Issued): Promise<void> {
     what: `session ${session.id} in Datastore`,
   });
   await datastore.delete(key);
-  await deleteCacheItem(apps.cacheKeyPrefix + session.id);
+  await deleteCacheItem(apps.cache, apps.cacheKeyPrefix + session.id);
 }
 
 /** POST /login (the HTML form) as "target" with `cookie`; returns the session cookie value it set. */

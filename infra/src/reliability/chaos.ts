@@ -4,9 +4,9 @@
 import { defineCommand, readCommandLine, someOf } from '../cli/args.js';
 import { down, up } from '../stack/stack.js';
 import { buildRepository } from '../testing/build.fixture.js';
+import { memcachedScenarios, valkeyScenarios } from './cache-scenarios.js';
 import { startPrivateDatastore, type PrivateDatastore } from './datastore-emulator.js';
 import { DATASTORE_DOWN, datastoreStopped } from './datastore-scenarios.js';
-import { memcachedFlushed, memcachedFrozen, memcachedRestarted } from './memcached-scenarios.js';
 import { redisRestarted, redisRestartedWithoutAof, redisStopped } from './redis-scenarios.js';
 import { clean, details, faultTable, seconds } from './report.js';
 import { CHAOS, QUICK, type ScenarioResult } from './scenario.js';
@@ -29,9 +29,12 @@ function scenarios(emulator: () => PrivateDatastore): ScenarioDefinition[] {
     redisRestarted,
     redisRestartedWithoutAof,
     redisStopped,
-    memcachedFlushed,
-    memcachedRestarted,
-    memcachedFrozen,
+    memcachedScenarios.flushed,
+    memcachedScenarios.restarted,
+    memcachedScenarios.frozen,
+    valkeyScenarios.flushed,
+    valkeyScenarios.restarted,
+    valkeyScenarios.frozen,
     onDatastore,
   ];
 }

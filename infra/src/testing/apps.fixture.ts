@@ -13,9 +13,10 @@ import {
 } from '@gaesession/testkit';
 import { SECRET_HEADER } from '@gaesession/events';
 import { ROOT } from '../stack/state.js';
+import { cacheEnv, sharedCache, type CacheChoice } from './cache-choice.js';
 import { controlApp, type ControlledApp } from './controlled-app.fixture.js';
 import { startGroup, type GroupProcess } from './process.fixture.js';
-import { deleteQueueKeys } from './redis-keys.fixture.js';
+import { deleteQueueKeys, deleteValkeyKeys } from './redis-keys.fixture.js';
 
 export interface StartAppsOptions {
   /** Folder with the web app's package.json and dist/main.js: the repository's, or a bundle. @defaultValue `<repo>/apps/web` */
@@ -40,17 +41,21 @@ export interface StartAppsOptions {
   readonly startTimeoutMs?: number;
   /**
    * Services of the test's own (e.g. from `startPrivateRedis`) instead of the machine's shared
-   * ones, so the test may stop, flush or restart them. A private Redis's queue keys and a private
-   * emulator's entities are not cleaned up by `stop()`: the test discards the whole server.
-   * @defaultValue the shared services (`services` from testkit)
+   * ones, so the test may stop, flush or restart them, and the cache the apps use. A private
+   * Redis's queue keys, a private cache's entries and a private emulator's entities are not
+   * cleaned up by `stop()`: the test discards the whole server.
+   * @defaultValue the shared services (`services` from testkit), memcached as the cache
    */
   readonly services?: AppServices;
 }
 
 /** Where the apps find their services; each one left out is the machine's shared one. */
 export interface AppServices {
-  /** MEMCACHED_SERVERS, `host:port`. */
-  readonly memcached?: string;
+  /**
+   * CACHE_BACKEND and its address (MEMCACHED_SERVERS or CACHE_URL): `sharedCache('valkey')` for
+   * the stack's Valkey, or a private server. @defaultValue the shared memcached
+   */
+  readonly cache?: CacheChoice;
   /** REDIS_HOST and REDIS_PORT. */
   readonly redis?: { readonly host: string; readonly port: number };
   /** DATASTORE_EMULATOR_HOST, `host:port`. */
@@ -92,6 +97,8 @@ export interface RunningApps {
   /** A Datastore client on the emulator and the namespace both apps use (DATASTORE_NAMESPACE). */
   readonly datastore: TestDatastore;
   readonly queueName: string;
+  /** The cache both apps keep their sessions in, and CACHE_KEY_PREFIX of their keys there. */
+  readonly cache: CacheChoice;
   readonly cacheKeyPrefix: string;
   /** The environment both apps got, PORT aside. */
   readonly env: Readonly<Record<string, string>>;
@@ -182,6 +189,10 @@ export async function startApps(options: StartAppsOptions = {}): Promise<Running
   const queueName = uniqueName(label);
   if (own.redis === undefined) cleanup.add(() => deleteQueueKeys(queueName));
   const cacheKeyPrefix = `${uniqueName(label)}:`;
+  const cache = own.cache ?? sharedCache('memcached');
+  // Shared Valkey entries would live as long as their sessions (memcached's are left to expire).
+  if (cache.kind === 'valkey' && cache.address === sharedCache('valkey').address)
+    cleanup.add(() => deleteValkeyKeys(cacheKeyPrefix));
   const [workerPort, webPort] = [await freePort(), await freePort()];
   const workerUrl = `http://127.0.0.1:${workerPort}`;
   let sidecarEnv: Readonly<Record<string, string>> = {};
@@ -201,7 +212,7 @@ export async function startApps(options: StartAppsOptions = {}): Promise<Running
     GOOGLE_CLOUD_PROJECT: services.datastore.projectId,
     DATASTORE_EMULATOR_HOST: emulatorHost,
     DATASTORE_NAMESPACE: datastore.namespace,
-    MEMCACHED_SERVERS: own.memcached ?? services.memcached,
+    ...cacheEnv(cache),
     CACHE_KEY_PREFIX: cacheKeyPrefix,
     REDIS_HOST: redis.host,
     REDIS_PORT: String(redis.port),
@@ -245,6 +256,7 @@ export async function startApps(options: StartAppsOptions = {}): Promise<Running
     },
     datastore,
     queueName,
+    cache,
     cacheKeyPrefix,
     env,
     async workerMetricsText(url = worker.value.url) {

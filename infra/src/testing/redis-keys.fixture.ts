@@ -1,29 +1,27 @@
-// Removes a test's BullMQ keys from the shared Redis (not built, not a test file itself).
-import { spawnSync } from 'node:child_process';
+// Removes a test's keys from the shared Redis servers: its BullMQ queue's, and its Valkey cache
+// entries (not built, not a test file itself).
 import { services } from '@gaesession/testkit';
+import { deleteKeys, redisAddress } from './redis-cli.fixture.js';
 
-function redisCli(args: readonly string[]): string {
-  const { host, port } = services.redis;
-  const result = spawnSync('redis-cli', ['-h', host, '-p', String(port), ...args], { encoding: 'utf8' });
-  if (result.error !== undefined) {
-    throw new Error('redis-cli is missing (Debian package redis-tools, installed with redis-server)', {
-      cause: result.error,
-    });
-  }
-  if (result.status !== 0) throw new Error(`redis-cli ${args.join(' ')} failed: ${result.stderr}`);
-  return result.stdout;
+/** A unique test name (letters, digits, dashes and colons only), checked before it becomes a key pattern. */
+function checkedName(name: string): string {
+  if (!/^[A-Za-z0-9:-]+$/.test(name)) throw new Error(`refusing to delete the keys of "${name}"`);
+  return name;
 }
 
 /**
  * Deletes every BullMQ key of `queueName` and of queues named after it (`<name>-purge`), with
- * redis-cli: the apps' queue clients live in other processes, and this package declares no Redis
- * client of its own. Returns how many keys it deleted. `queueName` must be a unique test name.
+ * redis-cli: the apps' queue clients live in other processes. Returns how many keys it deleted.
+ * `queueName` must be a unique test name.
  */
 export function deleteQueueKeys(queueName: string, prefix = 'bull'): number {
-  if (!/^[A-Za-z0-9-]+$/.test(queueName)) throw new Error(`refusing to delete keys of queue "${queueName}"`);
-  const keys = redisCli(['--scan', '--pattern', `${prefix}:${queueName}*`])
-    .split('\n')
-    .filter((key) => key !== '');
-  for (let i = 0; i < keys.length; i += 500) redisCli(['UNLINK', ...keys.slice(i, i + 500)]);
-  return keys.length;
+  return deleteKeys(services.redis, `${prefix}:${checkedName(queueName)}*`);
+}
+
+/**
+ * Deletes every key under `keyPrefix` (a unique test name) from the shared Valkey cache, where
+ * they would otherwise live as long as their sessions. Returns how many keys it deleted.
+ */
+export function deleteValkeyKeys(keyPrefix: string): number {
+  return deleteKeys(redisAddress(new URL(services.valkey).host), `${checkedName(keyPrefix)}*`);
 }

@@ -1,9 +1,11 @@
+import { createHash } from 'node:crypto';
 import { newToken, sessionKey, type SessionRecord } from '@gaesession/core';
-import { Cleanup, services, startPrivateRedis, uniqueName } from '@gaesession/testkit';
+import { Cleanup, eventually, services, startPrivateRedis, uniqueName } from '@gaesession/testkit';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AtomicUpdate } from '../src/cache.js';
 import { ValkeyCache, type ValkeyCacheOptions } from '../src/valkey-cache.js';
+import { UPDATE_SCRIPT } from '../src/valkey-scripts.js';
 
 const cleanup = new Cleanup();
 afterEach(() => cleanup.run());
@@ -192,6 +194,40 @@ describe('ValkeyCache.update', () => {
       status: 'updated',
       record: { version: 3, attrs: { n: 2 } },
     });
+  });
+  it('keeps working after a restart of the server (entries and scripts gone): reconnects, and NOSCRIPT reloads the script', async () => {
+    const server = await startPrivateRedis();
+    cleanup.add(() => server.stop());
+    const valkey = cache({ url: `redis://${server.address}` });
+    const base = record(1, { n: 0 });
+    await valkey.add(base.key, { record: base }, 60);
+    expect((await valkey.update(base.key, update([{ op: 'incr', name: 'n', by: 1 }]))).status).toBe('updated');
+    await server.stop('SIGKILL');
+    await server.start();
+    // The client reconnects in the background; a read answers again once it has (a miss: no persistence).
+    expect(
+      await eventually(
+        () =>
+          valkey.get(base.key).then(
+            (got) => got ?? null,
+            () => undefined,
+          ),
+        {
+          timeoutMs: 20_000,
+          what: 'the cache to answer after the restart',
+        },
+      ),
+    ).toBeNull();
+    const sha = createHash('sha1').update(UPDATE_SCRIPT).digest('hex');
+    const direct = admin(`redis://${server.address}`);
+    expect(await direct.script('EXISTS', sha)).toEqual([0]);
+    expect(await valkey.update(base.key, update([{ op: 'incr', name: 'n', by: 1 }], 2))).toEqual({ status: 'missing' });
+    await valkey.add(base.key, { record: base }, 60);
+    expect(await valkey.update(base.key, update([{ op: 'incr', name: 'n', by: 5 }]))).toMatchObject({
+      status: 'updated',
+      record: { version: 2, attrs: { n: 5 } },
+    });
+    expect(await direct.script('EXISTS', sha)).toEqual([1]);
   });
 });
 
