@@ -59,6 +59,19 @@ describe('formatReport', () => {
     const slow = at(5000 * 151);
     expect(slow.passed).toBe(false);
     expect(slow.text).toContain('process CPU 755 ms (38 % of a core)');
+    const span = (cpuMicros: number) => ({ events: 5000, elapsedMs: 1000, cpuMicros, applies: 25 });
+    const split = formatReport({
+      drains: [],
+      hot: [],
+      cpu: {
+        concurrency: 1000,
+        drain: { ...drain('group-commit', 2_000, 25), cpuMicros: 5000 * 600 },
+        split: { withDatastore: span(5000 * 250), committerOnly: span(5000 * 40) },
+      },
+    });
+    expect(split.text).toContain(
+      '250 µs per event into the Datastore repository (25 commits), 40 µs per event into a repository that does nothing',
+    );
   });
 
   it('fails on any missed target and names it', () => {

@@ -1,4 +1,5 @@
 import type { ApplyCounts } from './counting-repository.js';
+import type { CpuSplit, CpuSpan } from './cpu-split.js';
 import type { DrainResult } from './drain.js';
 import { growth, perSecond, perUnits, verdict, type Target, type Verdict } from './figures.js';
 import type { HotSessionResult } from './hot-sessions.js';
@@ -36,7 +37,8 @@ export interface WorkerBenchResults {
   readonly hot: readonly HotSessionResult[];
   readonly purge?: PurgePair | undefined;
   /** The group-commit drain whose CPU per event is measured (e), and its consumer concurrency. */
-  readonly cpu?: { readonly concurrency: number; readonly drain: DrainResult } | undefined;
+  readonly cpu?:
+    { readonly concurrency: number; readonly drain: DrainResult; readonly split?: CpuSplit | undefined } | undefined;
   readonly memory?: MemoryResult | undefined;
 }
 
@@ -166,13 +168,21 @@ function purgeDetails({ batched, oneByOne, deletes }: PurgePair): string[] {
   ];
 }
 
-function cpuDetails({ concurrency, drain }: NonNullable<WorkerBenchResults['cpu']>): string {
+function cpuDetails({ concurrency, drain, split }: NonNullable<WorkerBenchResults['cpu']>): string {
   const { counts } = drain;
+  const perEvent = (span: CpuSpan): string => `${whole(span.cpuMicros / Math.max(1, span.events))} µs per event`;
+  const without =
+    split === undefined
+      ? ''
+      : ` The same events without the queue (straight into \`processPayload\`, ${concurrency} at once): ` +
+        `${perEvent(split.withDatastore)} into the Datastore repository (${split.withDatastore.applies} commits), ` +
+        `${perEvent(split.committerOnly)} into a repository that does nothing (${split.committerOnly.applies} groups).`;
   return (
     `- CPU: group-commit drain of ${whole(drain.events)} events with ${concurrency} jobs in flight, ${seconds(drain.elapsedMs)} ` +
     `(${whole(perSecond(drain.events, drain.elapsedMs))} events/s), ${counts.applies} commits of ${eventsPerApply(drain)} events ` +
     `(${Math.round(counts.totalMs / Math.max(1, counts.applies))} ms each, up to ${counts.maxInFlight} in flight); ` +
-    `process CPU ${(drain.cpuMicros / 1000).toFixed(0)} ms (${whole(perSecond(drain.cpuMicros / 1000, drain.elapsedMs) / 10)} % of a core).`
+    `process CPU ${(drain.cpuMicros / 1000).toFixed(0)} ms (${whole(perSecond(drain.cpuMicros / 1000, drain.elapsedMs) / 10)} % of a core).` +
+    without
   );
 }
 

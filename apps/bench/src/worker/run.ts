@@ -1,4 +1,5 @@
 import type { RunContext } from './context.js';
+import { measureCpuSplit } from './cpu-split.js';
 import { measureDrain } from './drain.js';
 import { measureHotSessions } from './hot-sessions.js';
 import { measureMemoryApart } from './memory-apart.js';
@@ -58,7 +59,12 @@ export async function runWorkerBench(
     );
     const drain = { concurrency: options.cpuConcurrency, stallMs: STALL_MS };
     ctx.log(`CPU per event: group-commit drain with ${options.cpuConcurrency} jobs in flight`);
-    cpu = { concurrency: options.cpuConcurrency, drain: await measureDrain(ctx, 'group-commit', workload, drain) };
+    const queued = await measureDrain(ctx, 'group-commit', workload, drain);
+    cpu = {
+      concurrency: options.cpuConcurrency,
+      drain: queued,
+      split: await measureCpuSplit(ctx, workload, drain.concurrency),
+    };
   }
   const memoryEvents = rttMs > 0 ? options.latencyMemoryEvents : options.memoryEvents;
   const memory = options.only.includes('memory')
