@@ -29,6 +29,11 @@ export interface DrainResult {
   readonly counts: ApplyCounts;
   /** Job attempts that failed (BullMQ retried them). */
   readonly failedAttempts: number;
+  /**
+   * CPU time of this process (user + system) over the same span, µs: the worker side only (the
+   * consumer, decoding, the committer, the Datastore client); the latency proxy is another process.
+   */
+  readonly cpuMicros: number;
 }
 
 /**
@@ -60,6 +65,7 @@ export async function measureDrain(
       }, 2000);
       ctx.log(`${mode}: consuming with concurrency ${options.concurrency}`);
       const started = performance.now();
+      const cpuBefore = process.cpuUsage();
       const consumer = await consumeEvents(
         { connection: ctx.services.redis, queueName, concurrency: options.concurrency },
         async (received) => {
@@ -76,9 +82,12 @@ export async function measureDrain(
         },
       );
       let elapsedMs: number;
+      let cpuMicros: number;
       try {
         await countdown.done;
         elapsedMs = performance.now() - started;
+        const cpu = process.cpuUsage(cpuBefore);
+        cpuMicros = cpu.user + cpu.system;
       } finally {
         clearInterval(progress);
         countdown.dispose();
@@ -95,6 +104,7 @@ export async function measureDrain(
         elapsedMs,
         counts: repository.counts,
         failedAttempts,
+        cpuMicros,
       };
     } finally {
       await deleteQueue(ctx.services, queueName);

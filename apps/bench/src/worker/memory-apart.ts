@@ -17,6 +17,12 @@ export function measureMemoryApart(ctx: RunContext, options: MemoryOptions): Pro
     [...process.execArgv, '--expose-gc', CHILD, ctx.runId, JSON.stringify(options)],
     {
       stdio: ['ignore', 'pipe', 'inherit'],
+      // The child builds its context from the environment: the same Datastore (or latency proxy).
+      env: {
+        ...process.env,
+        DATASTORE_EMULATOR_HOST: ctx.services.datastoreEmulator,
+        GOOGLE_CLOUD_PROJECT: ctx.services.projectId,
+      },
     },
   );
   const output: Buffer[] = [];

@@ -17,6 +17,17 @@ describe('parseOptions', () => {
     expect(options.only).toEqual(['drain', 'purge']);
   });
 
+  it('reads the added Datastore round trips in the order given, 0 meaning none', () => {
+    expect(DEFAULT_OPTIONS.datastoreRttMs).toEqual([0]);
+    expect(parseOptions(['--datastore-rtt-ms', '0,30']).datastoreRttMs).toEqual([0, 30]);
+    expect(parseOptions(['--datastore-rtt-ms=30, 0,30']).datastoreRttMs).toEqual([30, 0]);
+    expect(parseOptions(['--cpu-concurrency', '800', '--latency-memory-events=1000'])).toMatchObject({
+      cpuConcurrency: 800,
+      latencyMemoryEvents: 1000,
+    });
+    expect(parseOptions(['--only', 'cpu']).only).toEqual(['cpu']);
+  });
+
   it('reads lists of counts, dropping repeats', () => {
     expect(parseOptions(['--concurrency', '32, 200,32']).concurrency).toEqual([32, 200]);
     expect(parseOptions(['--hot-in-flight=5']).hotInFlight).toEqual([5]);
@@ -37,6 +48,12 @@ describe('parseOptions', () => {
     [['--events']],
     [['--events', '-5']],
     [['--purge=1e3x']],
+    [['--datastore-rtt-ms', '-30']],
+    [['--datastore-rtt-ms=-30']],
+    [['--datastore-rtt-ms', '15.5']],
+    [['--datastore-rtt-ms', '1001']],
+    [['--datastore-rtt-ms', 'off']],
+    [['--cpu-concurrency', '0']],
     [['stray']],
   ])('refuses %j with a UsageError', (argv) => {
     expect(() => parseOptions(argv)).toThrow(UsageError);
@@ -55,6 +72,18 @@ describe('parseOptions', () => {
     expect(line).toMatch(/, --only <a,b>, --help$/);
   });
 
+  it('names the round-trip flag and its range when refusing a value', () => {
+    let line: string | undefined;
+    try {
+      parseOptions(['--datastore-rtt-ms', '5000']);
+    } catch (error) {
+      if (error instanceof UsageError) line = refusal(WORKER_BENCH_CLI, error);
+    }
+    expect(line).toMatch(
+      /^bench:worker: --datastore-rtt-ms "5000": expected round trips from 0 to 1000 ms; valid flags: /,
+    );
+  });
+
   it('shows every default in the usage', () => {
     const usage = usageText(WORKER_BENCH_CLI);
     for (const shown of [
@@ -63,6 +92,9 @@ describe('parseOptions', () => {
       '(default: 32,200)',
       '(default: 32,80,200)',
       '(default: all)',
+      '--datastore-rtt-ms <a,b>',
+      '(default: 1000)',
+      '(default: 50000)',
     ])
       expect(usage).toContain(shown);
   });

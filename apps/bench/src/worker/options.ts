@@ -8,7 +8,7 @@ import {
 } from '@gaesession/infra/cli';
 
 /** The measurements of a run. */
-export const MEASUREMENTS = ['drain', 'hot', 'purge', 'memory'] as const;
+export const MEASUREMENTS = ['drain', 'hot', 'purge', 'cpu', 'memory'] as const;
 export type Measurement = (typeof MEASUREMENTS)[number];
 
 export interface WorkerBenchOptions {
@@ -36,6 +36,18 @@ export interface WorkerBenchOptions {
   readonly memoryEvents: number;
   /** Sessions of the memory measurement; each group writes at most this many entities. @defaultValue 10 */
   readonly memorySessions: number;
+  /**
+   * BullMQ consumer concurrency of the CPU measurement (e): a group-commit drain with groups full
+   * (4 applies of 200 events in flight need 800 jobs open). @defaultValue 1000
+   */
+  readonly cpuConcurrency: number;
+  /** Events of the memory run when a round trip is added (a run costs a round trip per commit). @defaultValue 50000 */
+  readonly latencyMemoryEvents: number;
+  /**
+   * Round trips added to every Datastore call, ms (a latency proxy in front of the emulator, half
+   * each way); one set of rows each, in order. 0: the emulator alone (its own ceiling). @defaultValue [0]
+   */
+  readonly datastoreRttMs: readonly number[];
   /** The measurements to run. @defaultValue all, in order */
   readonly only: readonly Measurement[];
 }
@@ -50,6 +62,9 @@ export const DEFAULT_OPTIONS: WorkerBenchOptions = {
   purge: 20_000,
   memoryEvents: 200_000,
   memorySessions: 10,
+  cpuConcurrency: 1000,
+  latencyMemoryEvents: 50_000,
+  datastoreRttMs: [0],
   only: MEASUREMENTS,
 };
 
@@ -113,6 +128,24 @@ export const WORKER_BENCH_CLI = defineCommand({
       default: `${DEFAULT_OPTIONS.memorySessions}`,
       description: 'sessions of the memory run',
     },
+    'cpu-concurrency': {
+      type: 'string',
+      value: 'n',
+      default: `${DEFAULT_OPTIONS.cpuConcurrency}`,
+      description: 'consumer concurrency of the CPU-per-event drain (full groups)',
+    },
+    'latency-memory-events': {
+      type: 'string',
+      value: 'n',
+      default: `${DEFAULT_OPTIONS.latencyMemoryEvents}`,
+      description: 'events of the memory run when a round trip is added',
+    },
+    'datastore-rtt-ms': {
+      type: 'string',
+      value: 'a,b',
+      default: DEFAULT_OPTIONS.datastoreRttMs.join(','),
+      description: 'round trip added to each Datastore call, ms (half each way); 0 = the emulator alone; rows for each',
+    },
     only: {
       type: 'string',
       value: 'a,b',
@@ -128,16 +161,30 @@ function share(flag: string, raw: string): number {
   return value;
 }
 
-/** A comma-separated list of positive whole numbers, repeats dropped. */
-function counts(flag: string, raw: string): number[] {
+/** A comma-separated list of whole numbers ≥ `min` (positive by default), repeats dropped, order kept. */
+function counts(flag: string, raw: string, min = 1): number[] {
   const values = raw
     .split(',')
     .map((item) => item.trim())
     .filter((item) => item !== '')
     .map(Number);
-  if (values.length === 0 || !values.every((value) => Number.isSafeInteger(value) && value > 0))
-    throw badValue(flag, raw, 'a comma-separated list of positive whole numbers');
+  if (values.length === 0 || !values.every((value) => Number.isSafeInteger(value) && value >= min))
+    throw badValue(
+      flag,
+      raw,
+      `a comma-separated list of ${min === 0 ? 'whole numbers, 0 or more' : 'positive whole numbers'}`,
+    );
   return [...new Set(values)];
+}
+
+/** Round trips above this would make a run last hours (the seed's purge makes ~400 calls). */
+const MAX_RTT_MS = 1000;
+
+function roundTrips(raw: string): number[] {
+  const values = counts('datastore-rtt-ms', raw, 0);
+  if (values.some((value) => value > MAX_RTT_MS))
+    throw badValue('datastore-rtt-ms', raw, `round trips from 0 to ${MAX_RTT_MS} ms`);
+  return values;
 }
 
 /**
@@ -157,6 +204,9 @@ export function workerBenchOptions({ values }: ParsedCommandLine<typeof WORKER_B
     purge: count('purge', values.purge),
     memoryEvents: count('memory-events', values['memory-events']),
     memorySessions: count('memory-sessions', values['memory-sessions']),
+    cpuConcurrency: count('cpu-concurrency', values['cpu-concurrency']),
+    latencyMemoryEvents: count('latency-memory-events', values['latency-memory-events']),
+    datastoreRttMs: roundTrips(values['datastore-rtt-ms']),
     only: values.only === undefined ? DEFAULT_OPTIONS.only : someOf('only', values.only, MEASUREMENTS),
   };
 }

@@ -17,6 +17,7 @@ const drain = (mode: DrainResult['mode'], elapsedMs: number, applies: number): D
   elapsedMs,
   counts: counts(5000, applies),
   failedAttempts: 0,
+  cpuMicros: 5000 * 100,
 });
 
 describe('formatReport', () => {
@@ -39,6 +40,38 @@ describe('formatReport', () => {
     expect(text).toMatch(/10\.0× \| ≥ 8×\s+\| PASS/);
     expect(text).toMatch(/50 writes per 1000 changes \(5 commits\)/);
     expect(text).toContain('50 commits of 100.0 events, 100 ms each, up to 4 in flight');
+    expect(text).toContain('worker CPU 100 / 100 µs per event');
+  });
+
+  it('checks worker CPU per event at full batches against 150 µs', () => {
+    const at = (cpuMicros: number) =>
+      formatReport({
+        drains: [],
+        hot: [],
+        cpu: { concurrency: 1000, drain: { ...drain('group-commit', 2_000, 25), cpuMicros } },
+      });
+    const fast = at(5000 * 120);
+    expect(fast.passed).toBe(true);
+    expect(fast.text).toMatch(/120 µs per event \(200\.0 events per commit\) \|.*\| ≤ 150 µs\s+\| PASS/);
+    expect(fast.checks).toEqual([
+      expect.objectContaining({ figure: '120 µs per event (200.0 events per commit)', verdict: 'PASS' }),
+    ]);
+    const slow = at(5000 * 151);
+    expect(slow.passed).toBe(false);
+    expect(slow.text).toContain('process CPU 755 ms (38 % of a core)');
+    const span = (cpuMicros: number) => ({ events: 5000, elapsedMs: 1000, cpuMicros, applies: 25 });
+    const split = formatReport({
+      drains: [],
+      hot: [],
+      cpu: {
+        concurrency: 1000,
+        drain: { ...drain('group-commit', 2_000, 25), cpuMicros: 5000 * 600 },
+        split: { withDatastore: span(5000 * 250), committerOnly: span(5000 * 40) },
+      },
+    });
+    expect(split.text).toContain(
+      '250 µs per event into the Datastore repository (25 commits), 40 µs per event into a repository that does nothing',
+    );
   });
 
   it('fails on any missed target and names it', () => {

@@ -1,4 +1,5 @@
 import type { ApplyCounts } from './counting-repository.js';
+import type { CpuSplit, CpuSpan } from './cpu-split.js';
 import type { DrainResult } from './drain.js';
 import { growth, perSecond, perUnits, verdict, type Target, type Verdict } from './figures.js';
 import type { HotSessionResult } from './hot-sessions.js';
@@ -13,6 +14,8 @@ export const DRAIN_TARGET: Target = { kind: 'min', value: 8 };
 export const HOT_TARGET: Target = { kind: 'max', value: 100 };
 /** The batched purge deletes at least this many times faster than the seed's. */
 export const PURGE_TARGET: Target = { kind: 'min', value: 3 };
+/** Worker CPU per event at full batches, µs, at most. */
+export const CPU_TARGET: Target = { kind: 'max', value: 150 };
 /** Heap and RSS grow by at most this share over the memory run. */
 export const MEMORY_TARGET: Target = { kind: 'max', value: 0.1 };
 
@@ -33,6 +36,9 @@ export interface WorkerBenchResults {
   readonly drains: readonly DrainPair[];
   readonly hot: readonly HotSessionResult[];
   readonly purge?: PurgePair | undefined;
+  /** The group-commit drain whose CPU per event is measured (e), and its consumer concurrency. */
+  readonly cpu?:
+    { readonly concurrency: number; readonly drain: DrainResult; readonly split?: CpuSplit | undefined } | undefined;
   readonly memory?: MemoryResult | undefined;
 }
 
@@ -96,6 +102,24 @@ function purgeLine({ batched, oneByOne }: PurgePair): Line {
   };
 }
 
+/** Worker CPU µs per event of a drain. */
+export const cpuPerEvent = (drain: DrainResult): number => drain.cpuMicros / Math.max(1, drain.events);
+
+function cpuLine({ concurrency, drain }: NonNullable<WorkerBenchResults['cpu']>): Line {
+  const micros = cpuPerEvent(drain);
+  return {
+    row: [
+      `(e) worker CPU at full batches: ${whole(drain.events)} queued events, ${concurrency} jobs in flight`,
+      `${whole(micros)} µs per event (${eventsPerApply(drain)} events per commit)`,
+      '',
+      '',
+      targetText(CPU_TARGET, ' µs'),
+      verdict(micros, CPU_TARGET),
+    ],
+    verdict: verdict(micros, CPU_TARGET),
+  };
+}
+
 function memoryLine(result: MemoryResult): Line {
   const after = result.checkpoints.at(-1) ?? result.before;
   const heap = growth(result.before.heapUsed, after.heapUsed);
@@ -125,6 +149,7 @@ function drainDetails(drains: readonly DrainPair[]): string[] {
     ({ concurrency, group, seed }) =>
       `- drain, ${concurrency} jobs in flight: group commit ${seconds(group.elapsedMs)}, ${applies(group.counts)}; ` +
       `one commit per event ${seconds(seed.elapsedMs)}, ${applies(seed.counts)}; ` +
+      `worker CPU ${whole(cpuPerEvent(group))} / ${whole(cpuPerEvent(seed))} µs per event; ` +
       `failed job attempts ${group.failedAttempts} / ${seed.failedAttempts}; Datastore checked after each.`,
   );
 }
@@ -143,6 +168,24 @@ function purgeDetails({ batched, oneByOne, deletes }: PurgePair): string[] {
   ];
 }
 
+function cpuDetails({ concurrency, drain, split }: NonNullable<WorkerBenchResults['cpu']>): string {
+  const { counts } = drain;
+  const perEvent = (span: CpuSpan): string => `${whole(span.cpuMicros / Math.max(1, span.events))} µs per event`;
+  const without =
+    split === undefined
+      ? ''
+      : ` The same events without the queue (straight into \`processPayload\`, ${concurrency} at once): ` +
+        `${perEvent(split.withDatastore)} into the Datastore repository (${split.withDatastore.applies} commits), ` +
+        `${perEvent(split.committerOnly)} into a repository that does nothing (${split.committerOnly.applies} groups).`;
+  return (
+    `- CPU: group-commit drain of ${whole(drain.events)} events with ${concurrency} jobs in flight, ${seconds(drain.elapsedMs)} ` +
+    `(${whole(perSecond(drain.events, drain.elapsedMs))} events/s), ${counts.applies} commits of ${eventsPerApply(drain)} events ` +
+    `(${Math.round(counts.totalMs / Math.max(1, counts.applies))} ms each, up to ${counts.maxInFlight} in flight); ` +
+    `process CPU ${(drain.cpuMicros / 1000).toFixed(0)} ms (${whole(perSecond(drain.cpuMicros / 1000, drain.elapsedMs) / 10)} % of a core).` +
+    without
+  );
+}
+
 function memoryDetails({ options, before, checkpoints, elapsedMs, counts }: MemoryResult): string {
   const trail = checkpoints.map((sample) => `${whole(sample.events)}: ${mib(sample.heapUsed)} / ${mib(sample.rss)}`);
   return (
@@ -158,16 +201,27 @@ function details(results: WorkerBenchResults): string[] {
   return [
     ...drainDetails(results.drains),
     ...(results.purge === undefined ? [] : purgeDetails(results.purge)),
+    ...(results.cpu === undefined ? [] : [cpuDetails(results.cpu)]),
     ...(results.memory === undefined ? [] : [memoryDetails(results.memory)]),
   ];
 }
 
-/** The run's table (Markdown), the lines under it, and whether every target was met. */
-export function formatReport(results: WorkerBenchResults): { text: string; passed: boolean } {
+/** One target check of a run: the row's measurement, its figure against the target, the verdict. */
+export interface Check {
+  readonly measurement: string;
+  /** The ratio, or the figure when the row has no ratio. */
+  readonly figure: string;
+  readonly target: string;
+  readonly verdict: Verdict;
+}
+
+/** The run's table (Markdown), the lines under it, its target checks, and whether every target was met. */
+export function formatReport(results: WorkerBenchResults): { text: string; passed: boolean; checks: Check[] } {
   const lines = [
     ...results.drains.map(drainLine),
     ...results.hot.map(hotLine),
     ...(results.purge === undefined ? [] : [purgeLine(results.purge)]),
+    ...(results.cpu === undefined ? [] : [cpuLine(results.cpu)]),
     ...(results.memory === undefined ? [] : [memoryLine(results.memory)]),
   ];
   const table = markdownTable(
@@ -175,8 +229,15 @@ export function formatReport(results: WorkerBenchResults): { text: string; passe
     lines.map((line) => line.row),
     ['l', 'r', 'r', 'r', 'l', 'l'],
   );
+  const checks = lines.map(({ row, verdict: lineVerdict }) => ({
+    measurement: row[0] ?? '',
+    figure: row[3] !== undefined && row[3] !== '' ? row[3] : (row[1] ?? ''),
+    target: row[4] ?? '',
+    verdict: lineVerdict,
+  }));
   return {
     text: [table, '', ...details(results)].join('\n'),
     passed: lines.every((line) => line.verdict === 'PASS'),
+    checks,
   };
 }

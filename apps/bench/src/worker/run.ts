@@ -1,4 +1,5 @@
 import type { RunContext } from './context.js';
+import { measureCpuSplit } from './cpu-split.js';
 import { measureDrain } from './drain.js';
 import { measureHotSessions } from './hot-sessions.js';
 import { measureMemoryApart } from './memory-apart.js';
@@ -12,8 +13,16 @@ const STALL_MS = 60_000;
 /** Keys per shape of the emulator's delete-speed probe. */
 const PROBE_KEYS = 2000;
 
-/** Runs the measurements `options.only` names, one after the other (they would disturb each other). */
-export async function runWorkerBench(ctx: RunContext, options: WorkerBenchOptions): Promise<WorkerBenchResults> {
+/**
+ * Runs the measurements `options.only` names, one after the other (they would disturb each other),
+ * against the Datastore `ctx` points at; `rttMs` is the round trip a latency proxy adds there (the
+ * memory run then has `latencyMemoryEvents` events).
+ */
+export async function runWorkerBench(
+  ctx: RunContext,
+  options: WorkerBenchOptions,
+  rttMs = 0,
+): Promise<WorkerBenchResults> {
   const drains: DrainPair[] = [];
   if (options.only.includes('drain')) {
     const workload = roundRobinWorkload(
@@ -41,10 +50,27 @@ export async function runWorkerBench(ctx: RunContext, options: WorkerBenchOption
     const oneByOne = await measurePurge(ctx, 'one-by-one', options.purge);
     purge = { batched, oneByOne, deletes: await measureDeleteSpeed(ctx, PROBE_KEYS) };
   }
+  let cpu: WorkerBenchResults['cpu'];
+  if (options.only.includes('cpu')) {
+    const workload = roundRobinWorkload(
+      ctx.name('cpu'),
+      options.events,
+      mostlyDistinctSessions(options.events, options.distinct),
+    );
+    const drain = { concurrency: options.cpuConcurrency, stallMs: STALL_MS };
+    ctx.log(`CPU per event: group-commit drain with ${options.cpuConcurrency} jobs in flight`);
+    const queued = await measureDrain(ctx, 'group-commit', workload, drain);
+    cpu = {
+      concurrency: options.cpuConcurrency,
+      drain: queued,
+      split: await measureCpuSplit(ctx, workload, drain.concurrency),
+    };
+  }
+  const memoryEvents = rttMs > 0 ? options.latencyMemoryEvents : options.memoryEvents;
   const memory = options.only.includes('memory')
     ? await measureMemoryApart(ctx, {
-        events: options.memoryEvents,
-        warmupEvents: Math.ceil(options.memoryEvents / 10),
+        events: memoryEvents,
+        warmupEvents: Math.ceil(memoryEvents / 10),
         sessions: options.memorySessions,
         inFlight: 20,
         eventsPerDelivery: 10,
@@ -52,5 +78,5 @@ export async function runWorkerBench(ctx: RunContext, options: WorkerBenchOption
         settleMs: 500,
       })
     : undefined;
-  return { drains, hot, purge, memory };
+  return { drains, hot, purge, cpu, memory };
 }
