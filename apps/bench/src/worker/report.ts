@@ -44,6 +44,8 @@ export interface WorkerBenchResults {
 
 interface Line {
   readonly row: Row;
+  /** What the target is checked on, as the PASS/FAIL line shows it. */
+  readonly figure: string;
   readonly verdict: Verdict;
 }
 
@@ -68,6 +70,7 @@ function drainLine({ concurrency, group, seed }: DrainPair): Line {
       targetText(DRAIN_TARGET, '×'),
       verdict(ratio, DRAIN_TARGET),
     ],
+    figure: times(ratio),
     verdict: verdict(ratio, DRAIN_TARGET),
   };
 }
@@ -83,6 +86,7 @@ function hotLine(result: HotSessionResult): Line {
       `${targetText(HOT_TARGET)} writes`,
       verdict(writes, HOT_TARGET),
     ],
+    figure: `${whole(writes)} writes per 1000 changes`,
     verdict: verdict(writes, HOT_TARGET),
   };
 }
@@ -98,6 +102,7 @@ function purgeLine({ batched, oneByOne }: PurgePair): Line {
       targetText(PURGE_TARGET, '×'),
       verdict(ratio, PURGE_TARGET),
     ],
+    figure: times(ratio),
     verdict: verdict(ratio, PURGE_TARGET),
   };
 }
@@ -116,6 +121,7 @@ function cpuLine({ concurrency, drain }: NonNullable<WorkerBenchResults['cpu']>)
       targetText(CPU_TARGET, ' µs'),
       verdict(micros, CPU_TARGET),
     ],
+    figure: `${whole(micros)} µs per event`,
     verdict: verdict(micros, CPU_TARGET),
   };
 }
@@ -134,6 +140,7 @@ function memoryLine(result: MemoryResult): Line {
       `${targetText({ ...MEMORY_TARGET, value: MEMORY_TARGET.value * 100 }, ' %')} growth`,
       verdict(worst, MEMORY_TARGET),
     ],
+    figure: `heap ${percent(heap)}, RSS ${percent(rss)}`,
     verdict: verdict(worst, MEMORY_TARGET),
   };
 }
@@ -209,7 +216,7 @@ function details(results: WorkerBenchResults): string[] {
 /** One target check of a run: the row's measurement, its figure against the target, the verdict. */
 export interface Check {
   readonly measurement: string;
-  /** The ratio, or the figure when the row has no ratio. */
+  /** The figure the target is checked on: a ratio, writes, µs, growth. */
   readonly figure: string;
   readonly target: string;
   readonly verdict: Verdict;
@@ -229,9 +236,9 @@ export function formatReport(results: WorkerBenchResults): { text: string; passe
     lines.map((line) => line.row),
     ['l', 'r', 'r', 'r', 'l', 'l'],
   );
-  const checks = lines.map(({ row, verdict: lineVerdict }) => ({
+  const checks = lines.map(({ row, figure, verdict: lineVerdict }) => ({
     measurement: row[0] ?? '',
-    figure: row[3] !== undefined && row[3] !== '' ? row[3] : (row[1] ?? ''),
+    figure,
     target: row[4] ?? '',
     verdict: lineVerdict,
   }));
