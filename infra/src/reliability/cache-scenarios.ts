@@ -2,7 +2,7 @@
 // cache): flushed or restarted while events are still queued (the worker is stopped first, so they
 // pile up), and unreachable for a while (SIGSTOP), then back with its old entries.
 import { eventually } from '@gaesession/testkit';
-import { cacheLabel, type CacheKind } from '../testing/cache-choice.js';
+import { cacheLabel, type CacheKind } from '../testing/cache-choice.fixture.js';
 import { startPrivateCache, type PrivateCache } from './private-cache.js';
 import { runScenario, type FaultContext, type ScenarioResult, type ScenarioSizes } from './scenario.js';
 import { withApps, type ScenarioDefinition } from './stack.js';
