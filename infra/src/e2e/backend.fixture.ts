@@ -1,7 +1,7 @@
 // What the shared end-to-end scenarios need from a queue backend (not built, not a test file itself).
 import type { SessionEvent } from '@gaesession/events';
 import type { RunningApps } from '../testing/apps.fixture.js';
-import { cacheLabel, type CacheKind } from '../testing/cache-choice.js';
+import { cacheLabel, type CacheKind } from '../testing/cache-choice.fixture.js';
 
 /**
  * Retries of a failing delivery in the end-to-end runs: the queue's `task_retry_limit` and the

@@ -3,7 +3,7 @@ import { BullMQPublisher, jobIdOf } from '@gaesession/queue';
 import { services } from '@gaesession/testkit';
 import { Queue } from 'bullmq';
 import { startApps } from '../testing/apps.fixture.js';
-import { sharedCache, type CacheKind } from '../testing/cache-choice.js';
+import { sharedCache, type CacheKind } from '../testing/cache-choice.fixture.js';
 import { EVENT_LOG_RETENTION_MS, RETRY_LIMIT, type QueueBackend, type QueueStack } from './backend.fixture.js';
 
 /** How often delayed retries are promoted while {@link QueueStack.hurryRetries} runs, in ms. */

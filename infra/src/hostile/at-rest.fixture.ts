@@ -3,7 +3,7 @@
 // payloads inflated (not built, not a test file itself).
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { services, type TestDatastore } from '@gaesession/testkit';
-import type { CacheChoice } from '../testing/cache-choice.js';
+import type { CacheChoice } from '../testing/cache-choice.fixture.js';
 import { redisCli } from '../testing/redis-cli.fixture.js';
 import { plantCacheCanary } from './cache-at-rest.fixture.js';
 import { redisItems, type Stored } from './stored.fixture.js';

@@ -6,7 +6,7 @@ import { eventually, services } from '@gaesession/testkit';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningApps } from '../testing/apps.fixture.js';
-import { CACHE_KINDS, sharedCache } from '../testing/cache-choice.js';
+import { CACHE_KINDS, sharedCache } from '../testing/cache-choice.fixture.js';
 import {
   datastoreItems,
   decoded,

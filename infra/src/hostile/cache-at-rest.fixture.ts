@@ -1,7 +1,7 @@
 // What a test's apps left in their cache, memcached or Valkey, for the at-rest search; and the
 // cache's side of the canary and of a lost entry (not built, not a test file itself).
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { CacheChoice } from '../testing/cache-choice.js';
+import type { CacheChoice } from '../testing/cache-choice.fixture.js';
 import { memcachedSession } from '../testing/memcached-text.fixture.js';
 import { redisAddress, redisCli } from '../testing/redis-cli.fixture.js';
 import { redisItems, type Stored } from './stored.fixture.js';

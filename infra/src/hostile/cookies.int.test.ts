@@ -5,7 +5,7 @@ import { newToken, sessionKey } from '@gaesession/core';
 import { eventually } from '@gaesession/testkit';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningApps } from '../testing/apps.fixture.js';
-import { CACHE_KINDS, sharedCache } from '../testing/cache-choice.js';
+import { CACHE_KINDS, sharedCache } from '../testing/cache-choice.fixture.js';
 import { rawRequest } from './raw-http.fixture.js';
 import { apiCases } from './api-cases.fixture.js';
 import { deleteCacheItem } from './cache-at-rest.fixture.js';

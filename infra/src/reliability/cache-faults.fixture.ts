@@ -3,7 +3,7 @@
 // for Datastore to catch up rather than answer older state), and unreachable for a while, then
 // back with its old entries.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { cacheLabel, type CacheKind } from '../testing/cache-choice.js';
+import { cacheLabel, type CacheKind } from '../testing/cache-choice.fixture.js';
 import { cacheScenarios } from './cache-scenarios.js';
 import { buildApps, expectClean, log } from './expect-clean.fixture.js';
 import { QUICK } from './scenario.js';

@@ -1,7 +1,8 @@
 // Cache faults on a private cache of either kind (memcached, or a redis-server as the Valkey
 // cache): flushed or restarted while events are still queued (the worker is stopped first, so they
 // pile up), and unreachable for a while (SIGSTOP), then back with its old entries.
-import { cacheLabel, type CacheKind } from '../testing/cache-choice.js';
+import { eventually } from '@gaesession/testkit';
+import { cacheLabel, type CacheKind } from '../testing/cache-choice.fixture.js';
 import { startPrivateCache, type PrivateCache } from './private-cache.js';
 import { runScenario, type FaultContext, type ScenarioResult, type ScenarioSizes } from './scenario.js';
 import { withApps, type ScenarioDefinition } from './stack.js';
@@ -52,17 +53,26 @@ async function loseCacheWithEventsQueued(
   await context.recovered();
 }
 
-/** Freezes the cache for the outage (the witnesses stop halfway), then thaws it. */
+/**
+ * Freezes the cache for the outage (the witnesses stop halfway), then thaws it. Measures
+ * `cacheFallbackWarned`: 1 when the web app warned that requests fell back to Datastore. The app
+ * warns at the first fallback (MetricsLog), and the fixture keeps only the end of its output, so
+ * the output is watched from the freeze on rather than read once at the end.
+ */
 async function freezeForAWhile(cache: PrivateCache, context: FaultContext): Promise<void> {
   context.faultStarted();
   await cache.freeze();
   context.log(`${cache.kind} frozen`);
+  const warned = eventually(() => (context.apps.web.output().includes(`degraded: ${CACHE_FALLBACK}`) ? 1 : undefined), {
+    timeoutMs: context.sizes.outageMs,
+    intervalMs: 20,
+    what: `the web app's ${CACHE_FALLBACK} warning`,
+  }).catch(() => 0);
   await context.sleep(context.sizes.outageMs / 2);
   await context.stopWitnesses();
   await context.sleep(context.sizes.outageMs / 2);
+  context.measure('cacheFallbackWarned', await warned);
   await cache.thaw();
-  // The web app warns about a degraded path at once (MetricsLog): 1 when requests took the fallback.
-  context.measure('cacheFallbackWarned', context.apps.web.output().includes(`degraded: ${CACHE_FALLBACK}`) ? 1 : 0);
   await context.recovered();
 }
 

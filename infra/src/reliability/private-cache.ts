@@ -1,7 +1,7 @@
 // A cache server of a scenario's own, of either kind, that the scenario may flush, restart or
 // freeze while the machine's shared caches stay up.
 import { startPrivateMemcached, startPrivateRedis, type PrivateServer } from '@gaesession/testkit';
-import type { CacheChoice, CacheKind } from '../testing/cache-choice.js';
+import type { CacheChoice, CacheKind } from '../testing/cache-choice.fixture.js';
 import { memcachedSession } from '../testing/memcached-text.fixture.js';
 import { redisAddress, redisCli } from '../testing/redis-cli.fixture.js';
 

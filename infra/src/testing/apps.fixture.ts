@@ -13,7 +13,7 @@ import {
 } from '@gaesession/testkit';
 import { SECRET_HEADER } from '@gaesession/events';
 import { ROOT } from '../stack/state.js';
-import { cacheEnv, sharedCache, type CacheChoice } from './cache-choice.js';
+import { cacheEnv, sharedCache, type CacheChoice } from './cache-choice.fixture.js';
 import { controlApp, type ControlledApp } from './controlled-app.fixture.js';
 import { startGroup, type GroupProcess } from './process.fixture.js';
 import { deleteQueueKeys, deleteValkeyKeys } from './redis-keys.fixture.js';

@@ -180,7 +180,11 @@ describe('ValkeyCache.update', () => {
     expect((await connections[1]!.get(base.key))?.entry).toMatchObject({ record: { version: 101, attrs: { n: 100 } } });
   });
 
-  it('keeps working after the server lost its scripts (a restart, SCRIPT FLUSH): NOSCRIPT reloads them', async () => {
+  /** The update script's SHA1, as EVALSHA calls it. */
+  const updateSha = createHash('sha1').update(UPDATE_SCRIPT).digest('hex');
+
+  /** A cache on a private server, holding one session at version 2: the script is loaded. */
+  async function privateSession() {
     const server = await startPrivateRedis();
     cleanup.add(() => server.stop());
     const valkey = cache({ url: `redis://${server.address}` });
@@ -188,46 +192,42 @@ describe('ValkeyCache.update', () => {
     await valkey.add(base.key, { record: base }, 60);
     expect((await valkey.update(base.key, update([{ op: 'incr', name: 'n', by: 1 }]))).status).toBe('updated');
     const direct = admin(`redis://${server.address}`);
+    expect(await direct.script('EXISTS', updateSha)).toEqual([1]);
+    return { server, valkey, base, direct };
+  }
+
+  it('keeps working after the server lost its scripts (SCRIPT FLUSH): NOSCRIPT reloads them', async () => {
+    const { valkey, base, direct } = await privateSession();
     await direct.script('FLUSH');
-    expect(await direct.script('EXISTS', 'ffffffffffffffffffffffffffffffffffffffff')).toEqual([0]);
+    expect(await direct.script('EXISTS', updateSha)).toEqual([0]);
     expect(await valkey.update(base.key, update([{ op: 'incr', name: 'n', by: 1 }], 2))).toMatchObject({
       status: 'updated',
       record: { version: 3, attrs: { n: 2 } },
     });
+    expect(await direct.script('EXISTS', updateSha)).toEqual([1]);
   });
+
   it('keeps working after a restart of the server (entries and scripts gone): reconnects, and NOSCRIPT reloads the script', async () => {
-    const server = await startPrivateRedis();
-    cleanup.add(() => server.stop());
-    const valkey = cache({ url: `redis://${server.address}` });
-    const base = record(1, { n: 0 });
-    await valkey.add(base.key, { record: base }, 60);
-    expect((await valkey.update(base.key, update([{ op: 'incr', name: 'n', by: 1 }]))).status).toBe('updated');
+    const { server, valkey, base, direct } = await privateSession();
     await server.stop('SIGKILL');
     await server.start();
     // The client reconnects in the background; a read answers again once it has (a miss: no persistence).
+    const reconnected = () =>
+      valkey.get(base.key).then(
+        (got) => got ?? null,
+        () => undefined,
+      );
     expect(
-      await eventually(
-        () =>
-          valkey.get(base.key).then(
-            (got) => got ?? null,
-            () => undefined,
-          ),
-        {
-          timeoutMs: 20_000,
-          what: 'the cache to answer after the restart',
-        },
-      ),
+      await eventually(reconnected, { timeoutMs: 20_000, what: 'the cache to answer after the restart' }),
     ).toBeNull();
-    const sha = createHash('sha1').update(UPDATE_SCRIPT).digest('hex');
-    const direct = admin(`redis://${server.address}`);
-    expect(await direct.script('EXISTS', sha)).toEqual([0]);
+    expect(await direct.script('EXISTS', updateSha)).toEqual([0]);
     expect(await valkey.update(base.key, update([{ op: 'incr', name: 'n', by: 1 }], 2))).toEqual({ status: 'missing' });
     await valkey.add(base.key, { record: base }, 60);
     expect(await valkey.update(base.key, update([{ op: 'incr', name: 'n', by: 5 }]))).toMatchObject({
       status: 'updated',
       record: { version: 2, attrs: { n: 5 } },
     });
-    expect(await direct.script('EXISTS', sha)).toEqual([1]);
+    expect(await direct.script('EXISTS', updateSha)).toEqual([1]);
   });
 });
 
