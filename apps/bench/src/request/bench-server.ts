@@ -2,7 +2,8 @@ import { resolve } from 'node:path';
 import { WORKER_ENTRY, type ServerSpec } from './catalogue.js';
 import { startChild, type RunningChild } from './child.js';
 import { removeLeftovers } from './cleanup.js';
-import { measureCpu, settledBackgroundCpu } from './cpu.js';
+import { emulatorEnv, startEmulator, tasksCreated, type RunningEmulator } from './emulator-sidecar.js';
+import { measureCpu, processCpuSeconds, settledBackgroundCpu } from './cpu.js';
 import type { RunContext } from './environment.js';
 import { counterTotal, drive, login, settleCookies, waitUntilDurable, type Route } from './load.js';
 import type { BenchOptions } from './options.js';
@@ -43,14 +44,17 @@ export async function benchServer(
   ctx: RunContext,
   log: Log,
 ): Promise<ServerResult> {
-  const env = spec.env(ctx);
+  let env = spec.env(ctx);
   let worker: RunningChild | undefined;
   let server: RunningChild | undefined;
+  let emulator: RunningEmulator | undefined;
   let cookies: string[] = [];
   const teardown = async () => {
+    if (worker !== undefined) resumeWorker(worker);
     await stopChild(server, log);
     await stopChild(worker, log);
-    await removeLeftovers(ctx.services, spec.leftovers(ctx, cookies)).then(
+    await stopChild(emulator?.child, log);
+    await removeLeftovers(ctx.services, spec.leftovers(ctx, cookies), ctx.valkeyUrl).then(
       () => {
         log(`${spec.label}: stopped, cleaned up`);
       },
@@ -64,6 +68,13 @@ export async function benchServer(
   const idle = background === undefined ? {} : { background };
   if (background !== undefined) log(`${spec.label}: the machine is ${background.toFixed(0)}% busy before it starts`);
   try {
+    if (spec.cloudTasks === true) {
+      emulator = await startEmulator(env.QUEUE_NAME ?? spec.id);
+      env = { ...env, ...emulatorEnv(emulator) };
+      log(
+        `${spec.label}: Cloud Tasks emulator on ${emulator.address}, pushing to the worker on ${emulator.workerPort}`,
+      );
+    }
     if (spec.worker) worker = await startWorker(spec, env, options);
     server = await startChild({
       name: spec.id,
@@ -75,7 +86,7 @@ export async function benchServer(
     const baseUrl = `http://127.0.0.1:${server.ready[1] ?? ''}`;
     log(`${spec.label}: listening on ${baseUrl}${worker === undefined ? '' : ', worker running'}`);
     cookies = await login(baseUrl, options.sessions);
-    const measured = await measure(spec, options, { baseUrl, cookies, serverPid: server.pid, worker }, log);
+    const measured = await measure(spec, options, { baseUrl, cookies, serverPid: server.pid, worker, emulator }, log);
     return { id: spec.id, label: spec.label, ...idle, ...measured };
   } catch (error) {
     log(`${spec.label}: FAILED: ${messageOf(error)}`);
@@ -92,24 +103,46 @@ interface Target {
   readonly cookies: readonly string[];
   readonly serverPid: number;
   readonly worker: RunningChild | undefined;
+  readonly emulator: RunningEmulator | undefined;
 }
 
 /**
- * Warm-up, then a read run and a write run. Before each measured run the sessions have settled
- * (no write still retrying) and, with a worker, the queue is drained (the warm-up's events are
- * not the reads' burden); the time from the end of the write run until Datastore holds every
- * session's last version is measured too.
+ * Stops the worker with SIGSTOP while the server is measured, so it does not compete for the
+ * CPU (its events wait in the queue; Cloud Tasks pushes wait for it), and lets it go on with
+ * SIGCONT. Both are no-ops once it exited.
  */
-async function measure(
-  spec: ServerSpec,
-  options: BenchOptions,
-  target: Target,
-  log: Log,
-): Promise<Pick<ServerResult, 'read' | 'write' | 'drain' | 'lostWrites'>> {
-  const { baseUrl, worker } = target;
+function pauseWorker(worker: RunningChild): void {
+  signal(worker.pid, 'SIGSTOP');
+}
+
+function resumeWorker(worker: RunningChild): void {
+  signal(worker.pid, 'SIGCONT');
+}
+
+function signal(pid: number, name: NodeJS.Signals): void {
+  try {
+    process.kill(pid, name);
+  } catch {
+    // Gone already.
+  }
+}
+
+type Measured = Pick<ServerResult, 'read' | 'write' | 'drain' | 'lostWrites' | 'workerUsPerEvent' | 'tasksCreated'>;
+
+/**
+ * Warm-up, then a read run and a write run. Before each measured run the sessions have settled
+ * (no write still retrying); with a worker, the queue is drained (the warm-up's events are not
+ * the reads' burden) and the worker is then paused until the write run is over and the lost
+ * writes are counted. Resumed, it drains what the write run queued: how long until Datastore
+ * holds every session's last version, and the worker's CPU per write meanwhile, are measured
+ * too. With Cloud Tasks, the tasks created from the start of the write run to the end of the
+ * drain are counted.
+ */
+async function measure(spec: ServerSpec, options: BenchOptions, target: Target, log: Log): Promise<Measured> {
+  const { baseUrl, worker, emulator } = target;
   let cookies = target.cookies;
   const run = async (route: Route, duration: number): Promise<RunStats> => {
-    const stop = measureCpu(target.serverPid, worker?.pid);
+    const stop = measureCpu(target.serverPid, worker?.pid, emulator?.child.pid);
     const stats = await drive({ baseUrl, route, cookies, duration, connections: options.connections });
     const cpu = stop();
     return cpu === undefined ? stats : { ...stats, cpu };
@@ -120,13 +153,14 @@ async function measure(
   if (worker !== undefined && (await waitUntilDurable(baseUrl, cookies)) === undefined) {
     throw new Error('the worker did not persist the warm-up writes within 120 s');
   }
-  log(`${spec.label}: reads, ${options.duration} s`);
+  if (worker !== undefined) pauseWorker(worker);
+  log(`${spec.label}: reads, ${options.duration} s${worker === undefined ? '' : ' (worker paused)'}`);
   const read = await run('read', options.duration);
   log(`${spec.label}: ${read.requestsPerSec.toFixed(0)} reads/s, ${read.failures} failed`);
   const before = spec.sessions ? await counterTotal(baseUrl, cookies) : 0;
-  log(`${spec.label}: writes, ${options.duration} s`);
+  log(`${spec.label}: writes, ${options.duration} s${worker === undefined ? '' : ' (worker paused)'}`);
+  const tasksBefore = emulator === undefined ? undefined : await tasksCreated(emulator);
   const write = await run('write', options.duration);
-  const writesEnded = performance.now();
   if (spec.sessions) cookies = await settleCookies(baseUrl, cookies);
   // Writes still in flight when the run ends count on the server but not in autocannon: the
   // count is a lower bound, short by at most `connections`.
@@ -137,11 +171,24 @@ async function measure(
   log(`${spec.label}: ${write.requestsPerSec.toFixed(0)} writes/s, ${write.failures} failed${lostNote}`);
   const counted = lostWrites === undefined ? {} : { lostWrites };
   if (worker === undefined) return { read, write, ...counted };
-  log(`${spec.label}: waiting for the worker to persist the last writes`);
-  const drain = (await waitUntilDurable(baseUrl, cookies)) === undefined ? 'timeout' : performance.now() - writesEnded;
+  log(`${spec.label}: worker resumed, waiting until it persisted the write run`);
+  const cpuBefore = processCpuSeconds(worker.pid);
+  const resumed = performance.now();
+  resumeWorker(worker);
+  const drain = (await waitUntilDurable(baseUrl, cookies)) === undefined ? 'timeout' : performance.now() - resumed;
+  const cpuAfter = processCpuSeconds(worker.pid);
+  const perEvent =
+    cpuBefore === undefined || cpuAfter === undefined || write.succeeded === 0 || drain === 'timeout'
+      ? {}
+      : { workerUsPerEvent: ((cpuAfter - cpuBefore) * 1e6) / write.succeeded };
+  const tasks =
+    emulator === undefined || tasksBefore === undefined
+      ? {}
+      : { tasksCreated: (await tasksCreated(emulator)) - tasksBefore };
   const drained = drain === 'timeout' ? 'the queue did not drain' : `drained in ${(drain / 1000).toFixed(1)} s`;
-  log(`${spec.label}: ${drained}`);
-  return { read, write, drain, ...counted };
+  const taskNote = tasks.tasksCreated === undefined ? '' : `, ${tasks.tasksCreated} tasks created`;
+  log(`${spec.label}: ${drained}${taskNote}`);
+  return { read, write, drain, ...counted, ...perEvent, ...tasks };
 }
 
 /** The worker app, as a second child. */

@@ -11,6 +11,9 @@ export const SERVER_IDS = [
   'datastore',
   'gaesession',
   'gaesession-ungrouped',
+  'gaesession-valkey',
+  'gaesession-cloud-tasks',
+  'gaesession-cloud-tasks-ungrouped',
   'gaesession-store',
 ] as const;
 export type ServerId = (typeof SERVER_IDS)[number];
@@ -21,6 +24,8 @@ export interface Leftovers {
   readonly redisPatterns: readonly string[];
   /** Full memcached keys. */
   readonly memcachedKeys: readonly string[];
+  /** Key patterns (SCAN MATCH syntax) on the Valkey cache (`RunContext.valkeyUrl`). */
+  readonly valkeyPatterns?: readonly string[];
   /** A Datastore namespace to empty. */
   readonly datastoreNamespace?: string;
 }
@@ -33,6 +38,11 @@ export interface ServerSpec {
   readonly entry: string;
   /** Runs the gaesession worker beside it, so events really drain during the runs. */
   readonly worker: boolean;
+  /**
+   * Publishes to Cloud Tasks: the bench starts a Cloud Tasks emulator beside it (pushing to the
+   * worker) and counts the tasks created. @defaultValue false (BullMQ)
+   */
+  readonly cloudTasks?: boolean;
   /** Has sessions (bare Express has none: no cookie, no counter). */
   readonly sessions: boolean;
   /** Environment of the server (and of its worker). */
@@ -62,17 +72,32 @@ function peerEnv(ctx: RunContext, id: ServerId): Record<string, string> {
   };
 }
 
-/** The variables `loadConfig()` reads, for the gaesession server and its worker alike. */
-function gaesessionEnv(ctx: RunContext, id: ServerId, grouping: boolean): Record<string, string> {
+/** How a gaesession row is wired. */
+interface Wiring {
+  /** With the `GroupingPublisher`. */
+  readonly grouping: boolean;
+  readonly cache: 'memcached' | 'valkey';
+  readonly queue: 'bullmq' | 'cloud-tasks';
+}
+
+const MEMCACHED_BULLMQ = { cache: 'memcached', queue: 'bullmq' } as const;
+
+/**
+ * The variables `loadConfig()` reads, for the gaesession server and its worker alike. With Cloud
+ * Tasks the bench adds CLOUD_TASKS_EMULATOR_HOST and the worker's PORT once the emulator runs.
+ */
+function gaesessionEnv(ctx: RunContext, id: ServerId, wiring: Wiring): Record<string, string> {
   const { services } = ctx;
   const name = resourceName(ctx, id);
   return {
-    BENCH_GROUPING: String(grouping),
+    BENCH_GROUPING: String(wiring.grouping),
     SESSION_MODE: 'write-behind',
-    QUEUE_BACKEND: 'bullmq',
+    QUEUE_BACKEND: wiring.queue,
     QUEUE_NAME: name,
     REDIS_HOST: services.redis.host,
     REDIS_PORT: String(services.redis.port),
+    CACHE_BACKEND: wiring.cache,
+    CACHE_URL: ctx.valkeyUrl,
     MEMCACHED_SERVERS: services.memcached,
     CACHE_KEY_PREFIX: `${name}:`,
     GOOGLE_CLOUD_PROJECT: services.projectId,
@@ -80,20 +105,42 @@ function gaesessionEnv(ctx: RunContext, id: ServerId, grouping: boolean): Record
     DATASTORE_NAMESPACE: name,
     COOKIE_SECRETS: ctx.cookieSecret,
     COOKIE_ALLOW_HTTP: 'true',
-    // The worker's HTTP port: any free one (the bench uses BullMQ, not task pushes).
+    // Off App Engine the worker takes tasks only with this secret, which the publisher adds.
+    WORKER_SHARED_SECRET: ctx.cookieSecret,
+    // The worker's HTTP port: any free one (BullMQ needs none; Cloud Tasks rows get a fixed one).
     PORT: '0',
   };
 }
 
-function gaesessionLeftovers(ctx: RunContext, id: ServerId, cookies: readonly string[]): Leftovers {
+function gaesessionLeftovers(
+  ctx: RunContext,
+  id: ServerId,
+  cookies: readonly string[],
+  cache: Wiring['cache'] = 'memcached',
+): Leftovers {
   const name = resourceName(ctx, id);
   const manager = new CookieManager({ secrets: [ctx.cookieSecret], allowHttp: true });
   const tokens = cookies.flatMap((cookie) => manager.readState(cookie)?.token ?? []);
   return {
-    // The event queue and the worker's purge queue (`<name>-purge`).
+    // The event queue and the worker's purge queue (`<name>-purge`); none with Cloud Tasks.
     redisPatterns: [`bull:${name}:*`, `bull:${name}-purge:*`],
-    memcachedKeys: tokens.map((token) => `${name}:${sessionKey(token)}`),
+    memcachedKeys: cache === 'memcached' ? tokens.map((token) => `${name}:${sessionKey(token)}`) : [],
+    ...(cache === 'valkey' ? { valkeyPatterns: [`${name}:*`] } : {}),
     datastoreNamespace: name,
+  };
+}
+
+/** A gaesession row: the same server and worker, wired as `wiring` says. */
+function gaesessionRow(id: ServerId, label: string, wiring: Wiring): ServerSpec {
+  return {
+    id,
+    label,
+    entry: `${SERVERS}/gaesession.ts`,
+    worker: true,
+    ...(wiring.queue === 'cloud-tasks' ? { cloudTasks: true } : {}),
+    sessions: true,
+    env: (ctx) => gaesessionEnv(ctx, id, wiring),
+    leftovers: (ctx, cookies) => gaesessionLeftovers(ctx, id, cookies, wiring.cache),
   };
 }
 
@@ -143,31 +190,33 @@ export const CATALOGUE: readonly ServerSpec[] = [
     env: (ctx) => peerEnv(ctx, 'datastore'),
     leftovers: (ctx) => ({ ...none, datastoreNamespace: resourceName(ctx, 'datastore') }),
   },
-  {
-    id: 'gaesession',
-    label: 'gaesession (write-behind)',
-    entry: `${SERVERS}/gaesession.ts`,
-    worker: true,
-    sessions: true,
-    env: (ctx) => gaesessionEnv(ctx, 'gaesession', true),
-    leftovers: (ctx, cookies) => gaesessionLeftovers(ctx, 'gaesession', cookies),
-  },
-  {
-    id: 'gaesession-ungrouped',
-    label: 'gaesession, no group enqueue',
-    entry: `${SERVERS}/gaesession.ts`,
-    worker: true,
-    sessions: true,
-    env: (ctx) => gaesessionEnv(ctx, 'gaesession-ungrouped', false),
-    leftovers: (ctx, cookies) => gaesessionLeftovers(ctx, 'gaesession-ungrouped', cookies),
-  },
+  gaesessionRow('gaesession', 'gaesession (memcached + BullMQ)', { grouping: true, ...MEMCACHED_BULLMQ }),
+  gaesessionRow('gaesession-ungrouped', 'gaesession, no group enqueue', { grouping: false, ...MEMCACHED_BULLMQ }),
+  gaesessionRow('gaesession-valkey', 'gaesession (Valkey + BullMQ)', {
+    grouping: true,
+    cache: 'valkey',
+    queue: 'bullmq',
+  }),
+  gaesessionRow('gaesession-cloud-tasks', 'gaesession (memcached + Cloud Tasks)', {
+    grouping: true,
+    cache: 'memcached',
+    queue: 'cloud-tasks',
+  }),
+  gaesessionRow('gaesession-cloud-tasks-ungrouped', 'gaesession, Cloud Tasks, no group enqueue', {
+    grouping: false,
+    cache: 'memcached',
+    queue: 'cloud-tasks',
+  }),
   {
     id: 'gaesession-store',
     label: 'express-session + GaeSessionStore',
     entry: `${SERVERS}/express-session-gaesession.js`,
     worker: true,
     sessions: true,
-    env: (ctx) => ({ ...gaesessionEnv(ctx, 'gaesession-store', true), BENCH_COOKIE_SECRET: ctx.cookieSecret }),
+    env: (ctx) => ({
+      ...gaesessionEnv(ctx, 'gaesession-store', { grouping: true, ...MEMCACHED_BULLMQ }),
+      BENCH_COOKIE_SECRET: ctx.cookieSecret,
+    }),
     leftovers: (ctx, cookies) => {
       const name = resourceName(ctx, 'gaesession-store');
       const sids = cookies.flatMap((cookie) => expressSessionId(cookie) ?? []);

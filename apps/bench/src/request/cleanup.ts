@@ -7,10 +7,19 @@ import type { ServiceAddresses } from '../services.js';
 /** Keys per Datastore delete call (a commit takes at most 500 mutations). */
 const DELETE_BATCH = 500;
 
-/** Deletes what a server left in the shared services; every step runs even if another fails. */
-export async function removeLeftovers(services: ServiceAddresses, leftovers: Leftovers): Promise<void> {
+/**
+ * Deletes what a server left in the shared services (`valkeyUrl`: the Valkey cache); every step
+ * runs even if another fails.
+ */
+export async function removeLeftovers(
+  services: ServiceAddresses,
+  leftovers: Leftovers,
+  valkeyUrl?: string,
+): Promise<void> {
   const steps: Promise<unknown>[] = [];
   if (leftovers.redisPatterns.length > 0) steps.push(deleteRedisKeys(services, leftovers.redisPatterns));
+  const valkey = leftovers.valkeyPatterns ?? [];
+  if (valkey.length > 0 && valkeyUrl !== undefined) steps.push(deleteKeysAt(new Redis(valkeyUrl, LAZY), valkey));
   if (leftovers.memcachedKeys.length > 0) steps.push(deleteMemcachedKeys(services, leftovers.memcachedKeys));
   if (leftovers.datastoreNamespace !== undefined) steps.push(emptyNamespace(services, leftovers.datastoreNamespace));
   const failed = (await Promise.allSettled(steps)).flatMap((outcome) =>
@@ -19,9 +28,15 @@ export async function removeLeftovers(services: ServiceAddresses, leftovers: Lef
   if (failed.length > 0) throw new Error(`cleanup failed: ${failed.join('; ')}`);
 }
 
+const LAZY = { lazyConnect: true, maxRetriesPerRequest: 2 } as const;
+
 /** SCAN + DEL: never KEYS or FLUSH on the shared Redis. Resolves with how many keys went. */
-export async function deleteRedisKeys(services: ServiceAddresses, patterns: readonly string[]): Promise<number> {
-  const redis = new Redis({ ...services.redis, lazyConnect: true, maxRetriesPerRequest: 2 });
+export function deleteRedisKeys(services: ServiceAddresses, patterns: readonly string[]): Promise<number> {
+  return deleteKeysAt(new Redis({ ...services.redis, ...LAZY }), patterns);
+}
+
+/** SCAN + UNLINK of `patterns` on one (lazily connecting) Redis protocol server, then disconnects. */
+async function deleteKeysAt(redis: Redis, patterns: readonly string[]): Promise<number> {
   try {
     await redis.connect();
     let deleted = 0;

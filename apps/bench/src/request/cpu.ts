@@ -35,25 +35,35 @@ export interface CpuShare {
   /** Wall-clock length of the measurement, in seconds. */
   readonly seconds: number;
   readonly server: number;
-  /** The gaesession worker, when one ran. */
+  /** The gaesession worker, when one ran (0 while it is paused). */
   readonly worker?: number;
+  /** The Cloud Tasks emulator, when one ran. */
+  readonly emulator?: number;
   /** This process: autocannon. */
   readonly loadGenerator: number;
   /** Everything else that ran meanwhile: Redis, memcached, the emulator, other users of the machine. */
   readonly rest: number;
 }
 
+const cpuOf = (pid: number | undefined) => (pid === undefined ? undefined : processCpuSeconds(pid));
+
 /** Starts measuring; the returned function ends the measurement. */
-export function measureCpu(serverPid: number, workerPid: number | undefined): () => CpuShare | undefined {
+export function measureCpu(
+  serverPid: number,
+  workerPid: number | undefined,
+  emulatorPid?: number,
+): () => CpuShare | undefined {
   const started = performance.now();
   const server = processCpuSeconds(serverPid);
-  const worker = workerPid === undefined ? undefined : processCpuSeconds(workerPid);
+  const worker = cpuOf(workerPid);
+  const emulator = cpuOf(emulatorPid);
   const self = process.cpuUsage();
   const machine = machineCpuSeconds();
   return () => {
     const seconds = (performance.now() - started) / 1000;
     const serverNow = processCpuSeconds(serverPid);
-    const workerNow = workerPid === undefined ? undefined : processCpuSeconds(workerPid);
+    const workerNow = cpuOf(workerPid);
+    const emulatorNow = cpuOf(emulatorPid);
     const machineNow = machineCpuSeconds();
     if (server === undefined || serverNow === undefined || machine === undefined || machineNow === undefined) {
       return undefined;
@@ -62,13 +72,16 @@ export function measureCpu(serverPid: number, workerPid: number | undefined): ()
     const percent = (cpuSeconds: number) => (100 * cpuSeconds) / seconds;
     const serverShare = percent(serverNow - server);
     const workerShare = worker === undefined || workerNow === undefined ? undefined : percent(workerNow - worker);
+    const emulatorShare =
+      emulator === undefined || emulatorNow === undefined ? undefined : percent(emulatorNow - emulator);
     const loadGenerator = percent((selfUsage.user + selfUsage.system) / 1e6);
     const busy = percent(machineNow.busy - machine.busy);
-    const rest = Math.max(0, busy - serverShare - (workerShare ?? 0) - loadGenerator);
+    const rest = Math.max(0, busy - serverShare - (workerShare ?? 0) - (emulatorShare ?? 0) - loadGenerator);
     return {
       seconds,
       server: serverShare,
       ...(workerShare === undefined ? {} : { worker: workerShare }),
+      ...(emulatorShare === undefined ? {} : { emulator: emulatorShare }),
       loadGenerator,
       rest,
     };

@@ -73,10 +73,29 @@ export async function counterTotal(baseUrl: string, cookies: readonly string[]):
   return values.reduce((sum, value) => sum + value, 0);
 }
 
+/**
+ * The requests connection `index` (of `connections`) sends, in a loop: one per session (both
+ * routes per session for `mixed`), starting at its own offset, so the requests are spread over
+ * the sessions round robin and concurrent connections are on different sessions. autocannon
+ * builds them once; an empty cookie sends none (bare Express).
+ */
+export function connectionRequests(
+  route: Route,
+  cookies: readonly string[],
+  index: number,
+  connections: number,
+): Request[] {
+  const count = Math.max(1, cookies.length);
+  const offset = Math.floor((index * count) / Math.max(1, connections));
+  return Array.from({ length: count }, (_, k) => cookies[(offset + k) % count] ?? '').flatMap((cookie) =>
+    ROUTES[route].map((request) => (cookie === '' ? { ...request } : { ...request, headers: { cookie } })),
+  );
+}
+
 export interface LoadOptions {
   readonly baseUrl: string;
   readonly route: Route;
-  /** Session cookies; connection i sends cookie i mod n (an empty one sends none). */
+  /** Session cookies, spread over round robin (see {@link connectionRequests}). */
   readonly cookies: readonly string[];
   /** Seconds. */
   readonly duration: number;
@@ -91,10 +110,7 @@ export async function drive(options: LoadOptions): Promise<RunStats> {
     connections: options.connections,
     duration: options.duration,
     setupClient: (client) => {
-      const cookie = options.cookies[next++ % options.cookies.length] ?? '';
-      client.setRequests(
-        ROUTES[options.route].map((request) => (cookie === '' ? { ...request } : { ...request, headers: { cookie } })),
-      );
+      client.setRequests(connectionRequests(options.route, options.cookies, next++, options.connections));
     },
   });
   return statsOf(result);

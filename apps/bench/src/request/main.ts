@@ -1,5 +1,5 @@
 // The request-path benchmark: gaesession beside express-session and its stores, as ratios.
-// Run: `npm run bench -- [--duration 10] [--connections 50] [--only a,b]` (--help lists the flags).
+// Run: `npm run bench -- [--sessions 200] [--connections 32] [--rounds 1] [--only a,b]` (--help lists the flags).
 import { cpus, loadavg } from 'node:os';
 import { readCommandLine } from '@gaesession/infra/cli';
 import { CATALOGUE } from './catalogue.js';
@@ -7,9 +7,10 @@ import { benchServer, interruptRun } from './bench-server.js';
 import { killAllChildren } from './child.js';
 import { checkServices } from '../services.js';
 import { newRunContext } from './environment.js';
-import { BENCH_CLI, benchOptions, type BenchOptions } from './options.js';
-import { formatCpuTable, formatTable, problems, type ServerResult } from './report.js';
-import { checkTargets, formatCheck, groupEnqueueLine } from './targets.js';
+import { BENCH_CLI, benchOptions, sessionsLine, type BenchOptions } from './options.js';
+import { formatCpuTable, formatTable, formatWriteTable, problems, type ServerResult } from './report.js';
+import { mergeRounds } from './rounds.js';
+import { checkTargets, formatCheck, infoLines } from './targets.js';
 
 const log = (line: string) => {
   console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}`);
@@ -26,24 +27,30 @@ interface Start {
   readonly load: number;
 }
 
-function summary(options: BenchOptions, results: readonly ServerResult[], start: Start): string {
+function summary(options: BenchOptions, results: readonly ServerResult[], start: Start, end: number): string {
   const checks = checkTargets(results);
-  const group = groupEnqueueLine(results);
-  const sessions = options.sessions === 1 ? 'every request on one session' : `spread over ${options.sessions} sessions`;
+  const rounds = options.rounds === 1 ? '' : `; ${options.rounds} rounds, medians`;
   return [
-    `## Request path: ${start.date.toISOString()}`,
-    `machine: ${machine()}; 1-minute load average at the start ${start.load.toFixed(2)}`,
+    `## Request path: ${start.date.toISOString()}${options.sessions === 1 ? ' (contention run)' : ''}`,
+    `machine: ${machine()}; 1-minute load average ${start.load.toFixed(2)} at the start, ${end.toFixed(2)} at the end`,
     `load: autocannon in the bench process, ${options.connections} connections, ${options.duration} s per run ` +
-      `after ${options.warmup} s of warm-up; ${sessions}`,
+      `after ${options.warmup} s of warm-up; ${sessionsLine(options.sessions)}${rounds}; ` +
+      'gaesession workers paused during the measured runs',
+    '',
+    'Requests/s (2xx answers) and server CPU time per 2xx answer, with CPU ratios:',
     '',
     formatTable(results),
     '',
-    `CPU during each run: µs per request, and % of one core (this machine has ${cpus().length * 100} %):`,
+    'Writes: lost increments, and the worker draining the write run once resumed:',
+    '',
+    formatWriteTable(results),
+    '',
+    `CPU during each run, % of one core (this machine has ${cpus().length * 100} %):`,
     '',
     formatCpuTable(results),
     '',
     ...checks.map(formatCheck),
-    ...(group === undefined ? [] : [group]),
+    ...infoLines(results),
     ...problems(results).map((line) => `WARN ${line}`),
   ].join('\n');
 }
@@ -58,11 +65,18 @@ async function main(): Promise<number> {
     // Only the bench's own cleanup code is affected: the servers always run from the sources.
     log('note: this process loads the workspace packages from dist/; prefer `tsx --conditions=source`');
   }
-  const results: ServerResult[] = [];
-  for (const spec of CATALOGUE.filter((server) => options.only.includes(server.id))) {
-    results.push(await benchServer(spec, options, ctx, log));
+  log(sessionsLine(options.sessions));
+  const rounds: ServerResult[][] = [];
+  for (let round = 1; round <= options.rounds; round++) {
+    if (options.rounds > 1) log(`round ${round} of ${options.rounds}`);
+    const results: ServerResult[] = [];
+    for (const spec of CATALOGUE.filter((server) => options.only.includes(server.id))) {
+      results.push(await benchServer(spec, options, ctx, log));
+    }
+    rounds.push(results);
   }
-  console.log(summary(options, results, start));
+  const results = mergeRounds(rounds);
+  console.log(summary(options, results, start, loadavg()[0] ?? 0));
   const failed = checkTargets(results).some((check) => check.verdict === 'FAIL') || problems(results).length > 0;
   return failed ? 1 : 0;
 }

@@ -1,11 +1,18 @@
 import { refusal, usageText, UsageError } from '@gaesession/infra/cli';
 import { describe, expect, it } from 'vitest';
 import { SERVER_IDS } from './catalogue.js';
-import { BENCH_CLI, parseOptions } from './options.js';
+import { BENCH_CLI, parseOptions, sessionsLine } from './options.js';
 
 describe('parseOptions', () => {
-  it('defaults to 10 s runs, 50 connections, every server, one session, 2 s warm-up', () => {
-    expect(parseOptions([])).toEqual({ duration: 10, connections: 50, only: [...SERVER_IDS], sessions: 1, warmup: 2 });
+  it('defaults to 10 s runs, 32 connections, every server, 200 sessions, one round, 2 s warm-up', () => {
+    expect(parseOptions([])).toEqual({
+      duration: 10,
+      connections: 32,
+      only: [...SERVER_IDS],
+      sessions: 200,
+      rounds: 1,
+      warmup: 2,
+    });
   });
 
   it('reads --name value and --name=value, and keeps --only in catalogue order', () => {
@@ -33,6 +40,7 @@ describe('parseOptions', () => {
     [['--only', '']],
     [['--sessions', '-1']],
     [['--sessions=-1']],
+    [['--rounds', '0']],
     [['--cpu-prof']],
     [['--cpu-prof=']],
     [['--verbose', '1']],
@@ -51,8 +59,8 @@ describe('parseOptions', () => {
       return undefined;
     };
     const flags =
-      'valid flags: --duration <s>, --connections <n>, --only <a,b>, --sessions <n>, --warmup <s>, ' +
-      '--cpu-prof <dir>, --idle-below <pct>, --help';
+      'valid flags: --duration <s>, --connections <n>, --only <a,b>, --sessions <n>, --rounds <n>, ' +
+      '--warmup <s>, --cpu-prof <dir>, --idle-below <pct>, --help';
     expect(line(['--only', 'express,nginx'])).toBe(
       `bench: --only "express,nginx": expected comma-separated names from ${SERVER_IDS.join(', ')}; ${flags}`,
     );
@@ -60,7 +68,7 @@ describe('parseOptions', () => {
       `bench: unknown flag --conections (did you mean --connections?); ${flags}`,
     );
     expect(usageText(BENCH_CLI)).toContain('--duration <s>');
-    expect(usageText(BENCH_CLI)).toContain('(default: 50)');
+    expect(usageText(BENCH_CLI)).toContain('(default: 32)');
   });
 
   it('takes a threshold of background CPU to wait for', () => {
@@ -70,5 +78,12 @@ describe('parseOptions', () => {
 
   it('takes a fractional warm-up', () => {
     expect(parseOptions(['--warmup', '0.5']).warmup).toBe(0.5);
+  });
+});
+
+describe('sessionsLine', () => {
+  it('labels one session as the contention run', () => {
+    expect(sessionsLine(1)).toBe('contention run: every request on one session');
+    expect(sessionsLine(200)).toBe('requests spread over 200 sessions, round robin per request');
   });
 });

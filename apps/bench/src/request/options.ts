@@ -11,15 +11,18 @@ import { SERVER_IDS, type ServerId } from './catalogue.js';
 export interface BenchOptions {
   /** Seconds per measured run (one read run and one write run per server). @defaultValue 10 */
   readonly duration: number;
-  /** Concurrent autocannon connections. @defaultValue 50 */
+  /** Concurrent autocannon connections. @defaultValue 32 */
   readonly connections: number;
   /** The servers to run, in catalogue order. @defaultValue all of them */
   readonly only: readonly ServerId[];
   /**
-   * Sessions the load is spread over: connection i uses session i mod n. 1 puts every request on
-   * one session (the worst case for a compare-and-set store). @defaultValue 1
+   * Sessions the load is spread over, round robin per request (each connection cycles through all
+   * of them from its own offset). 1 puts every request on one session: the contention run (the
+   * worst case for a compare-and-set store). @defaultValue 200
    */
   readonly sessions: number;
+  /** Times the servers are run, alternating; the tables show each figure's median. @defaultValue 1 */
+  readonly rounds: number;
   /** Seconds of mixed read/write traffic before the measured runs. @defaultValue 2 */
   readonly warmup: number;
   /** Write V8 CPU profiles of the servers (`--cpu-prof`) into this folder. @defaultValue off */
@@ -38,7 +41,7 @@ export const BENCH_CLI = defineCommand({
   description: 'gaesession beside express-session and its stores, one server after another, as ratios.',
   options: {
     duration: { type: 'string', value: 's', default: '10', description: 'seconds per measured run' },
-    connections: { type: 'string', value: 'n', default: '50', description: 'concurrent connections' },
+    connections: { type: 'string', value: 'n', default: '32', description: 'concurrent connections' },
     only: {
       type: 'string',
       value: 'a,b',
@@ -48,8 +51,14 @@ export const BENCH_CLI = defineCommand({
     sessions: {
       type: 'string',
       value: 'n',
+      default: '200',
+      description: 'spread the requests over n sessions, round robin (1: the contention run)',
+    },
+    rounds: {
+      type: 'string',
+      value: 'n',
       default: '1',
-      description: 'spread the load over n sessions (1: all on one)',
+      description: 'run the servers n times, alternating, and report medians',
     },
     warmup: { type: 'string', value: 's', default: '2', description: 'seconds of warm-up per server' },
     'cpu-prof': {
@@ -80,6 +89,7 @@ export function benchOptions({ values }: ParsedCommandLine<typeof BENCH_CLI.opti
     connections: integer('connections', values.connections, { min: 1 }),
     only: values.only === undefined ? [...SERVER_IDS] : someOf('only', values.only, SERVER_IDS),
     sessions: integer('sessions', values.sessions, { min: 1 }),
+    rounds: integer('rounds', values.rounds, { min: 1 }),
     warmup: positiveNumber('warmup', values.warmup),
     ...(cpuProfDir === undefined ? {} : { cpuProfDir }),
     ...(idleBelow === undefined ? {} : { idleBelow: integer('idle-below', idleBelow, { min: 1 }) }),
@@ -93,4 +103,11 @@ export function benchOptions({ values }: ParsedCommandLine<typeof BENCH_CLI.opti
  */
 export function parseOptions(argv: readonly string[]): BenchOptions {
   return benchOptions(parseCommandLine(BENCH_CLI, argv));
+}
+
+/** How the load was spread, as the summary names it. */
+export function sessionsLine(sessions: number): string {
+  return sessions === 1
+    ? 'contention run: every request on one session'
+    : `requests spread over ${sessions} sessions, round robin per request`;
 }

@@ -3,13 +3,17 @@ import {
   formatCpuTable,
   formatRatio,
   formatTable,
+  formatWriteTable,
   problems,
   ratio,
+  serverUsPerRequest,
+  tasksPer1000,
   type RunStats,
   type ServerResult,
 } from './report.js';
 
-const stats = (requestsPerSec: number, extra: Partial<RunStats> = {}): RunStats => ({
+/** 10 s runs; the server at `percent` of one core: 10 s × percent / 100 CPU s over the 2xx answers. */
+const stats = (requestsPerSec: number, percent: number, extra: Partial<RunStats> = {}): RunStats => ({
   requestsPerSec,
   p50Ms: 4,
   p99Ms: 12.4,
@@ -17,23 +21,35 @@ const stats = (requestsPerSec: number, extra: Partial<RunStats> = {}): RunStats 
   succeeded: requestsPerSec * 10,
   failures: 0,
   failureDetail: '',
+  cpu: { seconds: 10, server: percent, loadGenerator: 30.2, rest: 25.6 },
   ...extra,
 });
 
-const bare: ServerResult = { id: 'express', label: 'bare Express', read: stats(10_000), write: stats(8000) };
+// 10,000 reads/s at 100 %: 100 µs per read; 8,000 writes/s at 100 %: 125 µs.
+const bare: ServerResult = { id: 'express', label: 'bare Express', read: stats(10_000, 100), write: stats(8000, 100) };
+// 200 µs per read, 250 µs per write.
+const redis: ServerResult = { id: 'redis', label: 'redis', read: stats(5000, 100), write: stats(4000, 100) };
+// 250 µs per read, 500 µs per write.
 const ours: ServerResult = {
   id: 'gaesession',
   label: 'gaesession',
-  read: stats(8000),
-  write: stats(2000, { p50Ms: 21.26, p99Ms: 130 }),
+  read: stats(4000, 100),
+  write: stats(2000, 100, { p50Ms: 21.26, p99Ms: 130 }),
   drain: 1530,
+  lostWrites: 0,
+  workerUsPerEvent: 412.4,
 };
+
+const cellsOf = (line: string | undefined) =>
+  (line ?? '')
+    .split('|')
+    .map((cell) => cell.trim())
+    .slice(1, -1);
 
 describe('ratio', () => {
   it('divides, and is undefined when a side is missing or the divisor is 0', () => {
     expect(ratio(3, 4)).toBe(0.75);
     expect(ratio(undefined, 4)).toBeUndefined();
-    expect(ratio(3, undefined)).toBeUndefined();
     expect(ratio(3, 0)).toBeUndefined();
   });
 
@@ -44,53 +60,67 @@ describe('ratio', () => {
   });
 });
 
+describe('serverUsPerRequest', () => {
+  it('divides the server CPU time by the 2xx answers, or takes the given median', () => {
+    expect(serverUsPerRequest(stats(1000, 50))).toBe(500);
+    expect(serverUsPerRequest(stats(1000, 50, { succeeded: 5000 }))).toBe(1000);
+    expect(serverUsPerRequest(stats(1000, 50, { serverUsPerRequest: 42 }))).toBe(42);
+    expect(serverUsPerRequest(stats(1000, 50, { succeeded: 0 }))).toBeUndefined();
+  });
+});
+
 describe('formatTable', () => {
-  it('prints one aligned Markdown row per server with its ratios to bare Express', () => {
-    const lines = formatTable([bare, ours]).split('\n');
-    expect(lines).toHaveLength(4);
+  it('prints req/s and CPU µs per request with ratios to bare Express and connect-redis, aligned', () => {
+    const lines = formatTable([bare, redis, ours]).split('\n');
+    expect(lines).toHaveLength(5);
     expect(new Set(lines.map((line) => line.length)).size).toBe(1);
     expect(lines[1]).toMatch(/^\| :-+ \| -+: \|/);
-    const cells = (lines[3] ?? '').split('|').map((cell) => cell.trim());
-    expect(cells.slice(1, -1)).toEqual([
+    expect(cellsOf(lines[4])).toEqual([
       'gaesession',
-      '8000',
-      '4.0 / 12',
+      '4000',
+      '250',
+      '2.50×',
+      '1.25×',
       '2000',
+      '500',
+      '4.00×',
+      '2.00×',
+      '4.0 / 12',
       '21 / 130',
-      '0.80×',
-      '0.25×',
-      '0 / 0',
-      '—',
-      '1.5 s',
     ]);
   });
 
-  it('shows ratios as n/a without a bare Express row, and a server that did not run as such', () => {
-    const failed: ServerResult = { id: 'redis', label: 'redis', error: 'exited (1)' };
-    const table = formatTable([ours, failed]);
-    expect(table).toMatch(/\| +n\/a \| +n\/a \|/);
-    expect(table).toMatch(/\| redis +\| +— \|.*did not run/);
+  it('shows ratios as n/a without the peers', () => {
+    expect(formatTable([ours])).toMatch(/\| +n\/a \| +n\/a \|/);
   });
+});
 
-  it('shows lost writes as a count and a share of the acknowledged ones', () => {
-    const row = formatTable([{ ...ours, lostWrites: 5000 }]).split('\n')[2] ?? '';
-    expect(row).toMatch(/\| +5000 \(25%\) \|/);
+describe('formatWriteTable', () => {
+  it('shows failures, lost writes, the drain, the worker µs per write and tasks per 1,000 writes', () => {
+    const cloudTasks: ServerResult = { ...ours, id: 'gaesession-cloud-tasks', tasksCreated: 1500, lostWrites: 5000 };
+    const lines = formatWriteTable([redis, cloudTasks, { id: 'datastore', label: 'ds', error: 'boom' }]).split('\n');
+    expect(cellsOf(lines[3])).toEqual(['gaesession', '0 / 0', '5000 of 20000 (25%)', '1.5 s', '412', '75 (1500)']);
+    expect(cellsOf(lines[2])).toEqual(['redis', '0 / 0', '—', '—', '—', '—']);
+    expect(cellsOf(lines[4])).toEqual(['ds', 'did not run', '—', '—', '—', '—']);
   });
 
   it('reports a queue that did not drain', () => {
-    expect(formatTable([{ ...ours, drain: 'timeout' }])).toContain('timed out');
+    expect(formatWriteTable([{ ...ours, drain: 'timeout' }])).toContain('timed out');
+  });
+});
+
+describe('tasksPer1000', () => {
+  it('is tasks per 1,000 acknowledged writes, undefined without tasks', () => {
+    expect(tasksPer1000({ ...ours, tasksCreated: 100 })).toBe(5);
+    expect(tasksPer1000(ours)).toBeUndefined();
   });
 });
 
 describe('formatCpuTable', () => {
-  it('lists CPU µs per request, and server, worker, autocannon and the rest per run', () => {
-    // 10 s at 50 % of a core = 5 CPU s, over 20000 requests = 250 µs each; the worker's 4 s = 200 µs.
-    const cpu = { seconds: 10, server: 50, worker: 40, loadGenerator: 30.2, rest: 25.6 };
-    const cells = formatCpuTable([{ ...ours, write: stats(2000, { cpu }), background: 3.4 }])
-      .split('\n')[2]
-      ?.split('|')
-      .map((cell) => cell.trim());
-    expect(cells?.slice(1, -1)).toEqual(['gaesession', '3', '—', '250 + 200', '—', '50 / 40 / 30 / 26']);
+  it('lists the idle share before, and server, worker (+ emulator), autocannon and the rest per run', () => {
+    const cpu = { seconds: 10, server: 50, worker: 0, emulator: 9.6, loadGenerator: 30.2, rest: 25.6 };
+    const lines = formatCpuTable([{ ...ours, write: stats(2000, 50, { cpu }), background: 3.4 }]).split('\n');
+    expect(cellsOf(lines[2])).toEqual(['gaesession', '3', '100 / — / 30 / 26', '50 / 0 + 10 / 30 / 26']);
   });
 });
 
@@ -98,7 +128,7 @@ describe('problems', () => {
   it('names every failed run, every server that did not run and an undrained queue', () => {
     const lines = problems([
       bare,
-      { ...ours, write: stats(100, { failures: 3, failureDetail: '3×503' }), drain: 'timeout' },
+      { ...ours, write: stats(100, 10, { failures: 3, failureDetail: '3×503' }), drain: 'timeout' },
       { id: 'redis', label: 'redis', error: 'boom' },
     ]);
     expect(lines).toEqual([

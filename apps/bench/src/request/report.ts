@@ -1,9 +1,12 @@
 import type { ServerId } from './catalogue.js';
 import type { CpuShare } from './cpu.js';
+import { formatMs, formatRatio, markdown, ratio } from './markdown.js';
+
+export { formatRatio, ratio } from './markdown.js';
 
 /** What one autocannon run measured. */
 export interface RunStats {
-  /** Mean of autocannon's per-second samples. */
+  /** Answered 2xx per second. */
   readonly requestsPerSec: number;
   /** Latency percentiles, in ms. */
   readonly p50Ms: number;
@@ -18,9 +21,10 @@ export interface RunStats {
   readonly failureDetail: string;
   /** Where the machine's CPU went meanwhile (Linux only). */
   readonly cpu?: CpuShare;
+  /** The server's CPU µs per 2xx answer when given (the median of several rounds); else from `cpu`. */
+  readonly serverUsPerRequest?: number;
 }
 
-/** `app`: apps/worker; `minimal`: the bench's stand-in consumer (no group commit). */
 /** One server's row. */
 export interface ServerResult {
   readonly id: ServerId;
@@ -28,8 +32,8 @@ export interface ServerResult {
   readonly read?: RunStats;
   readonly write?: RunStats;
   /**
-   * gaesession only: ms from the end of the write run until Datastore held every session's
-   * latest version, or `timeout`.
+   * gaesession only: ms from resuming the worker after the write run until Datastore held every
+   * session's latest version, or `timeout`.
    */
   readonly drain?: number | 'timeout';
   /**
@@ -37,45 +41,89 @@ export interface ServerResult {
    * updates, the price of last-write-wins under concurrency.
    */
   readonly lostWrites?: number;
-  /** gaesession only: which worker drained the queue. */
+  /** gaesession only: the worker's CPU while draining the write run, in µs per acknowledged write. */
+  readonly workerUsPerEvent?: number;
+  /** Cloud Tasks rows: tasks created from the start of the write run to the end of the drain. */
+  readonly tasksCreated?: number;
   /** CPU the machine used just before this server started, with nothing of the bench running (% of one core). */
   readonly background?: number;
   /** Why the server has no figures (it failed to start, say). */
   readonly error?: string;
 }
 
-/** `a / b`, or undefined when either side is missing or b is 0. */
-export function ratio(a: number | undefined, b: number | undefined): number | undefined {
-  return a === undefined || b === undefined || b === 0 ? undefined : a / b;
+/** The server's CPU time per 2xx answer during a run, in µs. */
+export function serverUsPerRequest(stats: RunStats | undefined): number | undefined {
+  if (stats?.serverUsPerRequest !== undefined) return stats.serverUsPerRequest;
+  const share = stats?.cpu;
+  if (stats === undefined || share === undefined || stats.succeeded === 0) return undefined;
+  return ((share.server / 100) * share.seconds * 1e6) / stats.succeeded;
 }
 
-export function formatRatio(value: number | undefined): string {
-  if (value === undefined) return 'n/a';
-  return `${value >= 10 ? value.toFixed(1) : value.toFixed(2)}×`;
+/** Cloud Tasks tasks created per 1,000 acknowledged writes. */
+export function tasksPer1000(result: ServerResult | undefined): number | undefined {
+  const writes = result?.write?.succeeded;
+  if (result?.tasksCreated === undefined || writes === undefined || writes === 0) return undefined;
+  return (1000 * result.tasksCreated) / writes;
 }
 
-function formatMs(ms: number): string {
-  return ms >= 10 ? ms.toFixed(0) : ms.toFixed(1);
-}
-
-function rate(stats: RunStats | undefined): string {
-  return stats === undefined ? '—' : stats.requestsPerSec.toFixed(0);
-}
+const whole = (value: number | undefined) => (value === undefined ? '—' : value.toFixed(0));
 
 function latency(stats: RunStats | undefined): string {
   return stats === undefined ? '—' : `${formatMs(stats.p50Ms)} / ${formatMs(stats.p99Ms)}`;
 }
 
+const MAIN_HEADER = [
+  'server',
+  'read req/s',
+  'read CPU µs/req',
+  '× bare',
+  '× connect-redis',
+  'write req/s',
+  'write CPU µs/req',
+  '× bare',
+  '× connect-redis',
+  'read p50 / p99 ms',
+  'write p50 / p99 ms',
+];
+
+/**
+ * The main table: requests/s and the server's CPU µs per 2xx answer (its process CPU time over
+ * the answers), with the CPU ratios to bare Express and to express-session + connect-redis.
+ */
+export function formatTable(results: readonly ServerResult[]): string {
+  const bare = results.find((result) => result.id === 'express');
+  const redis = results.find((result) => result.id === 'redis');
+  const rows = results.map((result) => {
+    const cost = (route: 'read' | 'write') => {
+      const us = serverUsPerRequest(result[route]);
+      return [
+        whole(us),
+        formatRatio(ratio(us, serverUsPerRequest(bare?.[route]))),
+        formatRatio(ratio(us, serverUsPerRequest(redis?.[route]))),
+      ];
+    };
+    return [
+      result.label,
+      whole(result.read?.requestsPerSec),
+      ...cost('read'),
+      whole(result.write?.requestsPerSec),
+      ...cost('write'),
+      latency(result.read),
+      latency(result.write),
+    ];
+  });
+  return markdown(MAIN_HEADER, rows);
+}
+
 function failures(result: ServerResult): string {
   if (result.error !== undefined) return 'did not run';
-  const parts = [result.read, result.write].map((stats) => (stats === undefined ? '—' : String(stats.failures)));
-  return parts.join(' / ');
+  return [result.read, result.write].map((stats) => (stats === undefined ? '—' : String(stats.failures))).join(' / ');
 }
 
 function lost(result: ServerResult): string {
   const acknowledged = result.write?.succeeded;
   if (result.lostWrites === undefined || acknowledged === undefined || acknowledged === 0) return '—';
-  return `${result.lostWrites} (${((100 * result.lostWrites) / acknowledged).toFixed(0)}%)`;
+  return `${result.lostWrites} of ${acknowledged} (${((100 * result.lostWrites) / acknowledged).toFixed(0)}%)`;
 }
 
 function drain(result: ServerResult): string {
@@ -83,83 +131,59 @@ function drain(result: ServerResult): string {
   return result.drain === 'timeout' ? 'timed out' : `${(result.drain / 1000).toFixed(1)} s`;
 }
 
-const HEADER = [
-  'server',
-  'read req/s',
-  'read p50 / p99 ms',
-  'write req/s',
-  'write p50 / p99 ms',
-  'read × bare',
-  'write × bare',
-  'failed (r / w)',
-  'lost writes',
-  'drain after writes',
-];
-
-/** Renders rows as a Markdown table (readable as plain text too): first column left, the rest right. */
-function markdown(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => row[i]?.length ?? 0)));
-  const pad = (cell: string, i: number) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0));
-  const line = (cells: readonly string[]) => `| ${cells.map(pad).join(' | ')} |`;
-  // The separator row as Prettier writes it, so the table can be pasted into Markdown as is.
-  const rule = line(widths.map((width, i) => (i === 0 ? `:${'-'.repeat(width - 1)}` : `${'-'.repeat(width - 1)}:`)));
-  return [line(header), rule, ...rows.map(line)].join('\n');
+function tasks(result: ServerResult): string {
+  const per1000 = tasksPer1000(result);
+  return per1000 === undefined ? '—' : `${per1000.toFixed(0)} (${result.tasksCreated ?? 0})`;
 }
 
-/** The results as a Markdown table (readable as plain text too), ratios against bare Express. */
-export function formatTable(results: readonly ServerResult[]): string {
-  const bare = results.find((result) => result.id === 'express');
+/**
+ * Writes and what follows them: failed requests, lost writes, and for gaesession the worker
+ * (paused during the runs) draining the write run: how long, its CPU µs per write, and with
+ * Cloud Tasks the tasks created per 1,000 writes.
+ */
+export function formatWriteTable(results: readonly ServerResult[]): string {
+  const header = [
+    'server',
+    'failed (r / w)',
+    'lost writes',
+    'drain after writes',
+    'worker CPU µs/write',
+    'tasks / 1,000 writes (tasks)',
+  ];
   const rows = results.map((result) => [
     result.label,
-    rate(result.read),
-    latency(result.read),
-    rate(result.write),
-    latency(result.write),
-    formatRatio(ratio(result.read?.requestsPerSec, bare?.read?.requestsPerSec)),
-    formatRatio(ratio(result.write?.requestsPerSec, bare?.write?.requestsPerSec)),
     failures(result),
     lost(result),
     drain(result),
+    whole(result.workerUsPerEvent),
+    tasks(result),
   ]);
-  return markdown(HEADER, rows);
+  return markdown(header, rows);
 }
 
 function cpuCell(share: CpuShare | undefined): string {
   if (share === undefined) return '—';
   const worker = share.worker === undefined ? '—' : share.worker.toFixed(0);
-  return [share.server.toFixed(0), worker, share.loadGenerator.toFixed(0), share.rest.toFixed(0)].join(' / ');
-}
-
-/** CPU time per answered request, in µs: the server's, and the worker's after a slash. */
-function costCell(stats: RunStats | undefined): string {
-  const share = stats?.cpu;
-  if (stats === undefined || share === undefined || stats.requests === 0) return '—';
-  const perRequest = (percent: number) => ((percent / 100) * share.seconds * 1e6) / stats.requests;
-  const worker = share.worker === undefined ? '' : ` + ${perRequest(share.worker).toFixed(0)}`;
-  return `${perRequest(share.server).toFixed(0)}${worker}`;
+  const queueSide = share.emulator === undefined ? worker : `${worker} + ${share.emulator.toFixed(0)}`;
+  return [share.server.toFixed(0), queueSide, share.loadGenerator.toFixed(0), share.rest.toFixed(0)].join(' / ');
 }
 
 /**
  * Where the CPU went: the machine's load just before each server started (other users of the
- * machine: anything well above 0 disturbs that row), CPU µs per request (server, + worker), which
- * contention disturbs less than rates do, and the split in % of one core (the machine has
- * `cores` × 100 %): server, gaesession worker, autocannon, and everything else (Redis, memcached,
- * the emulator, other users of the machine).
+ * machine: anything well above 0 disturbs that row), and the split in % of one core (the machine
+ * has `cores` × 100 %): server, gaesession worker (paused: 0; + the Cloud Tasks emulator),
+ * autocannon, and everything else (Redis, memcached, the emulator, other users of the machine).
  */
 export function formatCpuTable(results: readonly ServerResult[]): string {
   const header = [
     'server',
     'idle before %',
-    'read µs/req',
-    'write µs/req (+ worker)',
-    'read % server / worker / autocannon / rest',
-    'write % server / worker / autocannon / rest',
+    'read % server / worker (+ emulator) / autocannon / rest',
+    'write % server / worker (+ emulator) / autocannon / rest',
   ];
   const rows = results.map((result) => [
     result.label,
     result.background === undefined ? '—' : result.background.toFixed(0),
-    costCell(result.read),
-    costCell(result.write),
     cpuCell(result.read?.cpu),
     cpuCell(result.write?.cpu),
   ]);

@@ -1,82 +1,106 @@
 import { describe, expect, it } from 'vitest';
 import type { RunStats, ServerResult } from './report.js';
-import { checkTargets, formatCheck, groupEnqueueLine } from './targets.js';
+import { checkTargets, formatCheck, infoLines } from './targets.js';
 
-const stats = (requestsPerSec: number, failures = 0): RunStats => ({
-  requestsPerSec,
+/** A run of `rate` 2xx/s over 1 s costing `us` µs of server CPU per answer. */
+const stats = (rate: number, us: number, extra: Partial<RunStats> = {}): RunStats => ({
+  requestsPerSec: rate,
   p50Ms: 1,
-  p99Ms: 2,
-  requests: requestsPerSec,
-  succeeded: requestsPerSec - failures,
-  failures,
-  failureDetail: failures > 0 ? `${failures}×503` : '',
+  p99Ms: 20,
+  requests: rate,
+  succeeded: rate,
+  failures: 0,
+  failureDetail: '',
+  serverUsPerRequest: us,
+  ...extra,
 });
 
-const row = (id: ServerResult['id'], read: number, write: number, failures = 0): ServerResult => ({
-  id,
-  label: id,
-  read: stats(read, failures),
-  write: stats(write, failures),
-});
+const row = (id: ServerResult['id'], read: RunStats, write: RunStats, extra: Partial<ServerResult> = {}) =>
+  ({ id, label: id, read, write, ...extra }) as ServerResult;
+
+const gaesessionExtras = { lostWrites: 0, drain: 300 };
+
+/** Every target exactly at its threshold. */
+const atThresholds: ServerResult[] = [
+  row('express', stats(1000, 200), stats(1000, 200)),
+  row('redis', stats(500, 500), stats(500, 400)),
+  row('gaesession', stats(750, 500), stats(400, 600), gaesessionExtras),
+  row('gaesession-valkey', stats(750, 500), stats(500, 480), gaesessionExtras),
+  row('gaesession-cloud-tasks', stats(750, 500), stats(1000, 600, { p99Ms: 22 }), {
+    ...gaesessionExtras,
+    tasksCreated: 100,
+  }),
+  row('gaesession-cloud-tasks-ungrouped', stats(750, 500), stats(1000, 600, { p99Ms: 20 }), gaesessionExtras),
+];
 
 describe('checkTargets', () => {
-  it('passes each target the ratio reaches, exactly at the threshold too', () => {
-    const results = [
-      row('express', 1000, 1000),
-      row('redis', 500, 400),
-      row('datastore', 50, 40),
-      row('gaesession', 750, 400),
+  it('passes every target met, exactly at its threshold too', () => {
+    expect(checkTargets(atThresholds).map((check) => check.verdict)).toEqual(Array(9).fill('PASS'));
+  });
+
+  it('fails each target just missed', () => {
+    const missed: ServerResult[] = [
+      row('express', stats(1000, 200), stats(1000, 200)),
+      row('redis', stats(500, 500), stats(500, 400)),
+      row('gaesession', stats(749, 501), stats(399, 601), { lostWrites: 1, drain: 300 }),
+      row('gaesession-valkey', stats(750, 500), stats(499, 481), gaesessionExtras),
+      row('gaesession-cloud-tasks', stats(750, 500), stats(1000, 600, { p99Ms: 22.5 }), {
+        ...gaesessionExtras,
+        tasksCreated: 101,
+      }),
+      row('gaesession-cloud-tasks-ungrouped', stats(750, 500), stats(1000, 600, { p99Ms: 20 }), gaesessionExtras),
     ];
-    const checks = checkTargets(results);
-    expect(checks.map((check) => [check.ratio, check.verdict])).toEqual([
-      [0.75, 'PASS'],
-      [1, 'PASS'],
-      [10, 'PASS'],
+    expect(checkTargets(missed).map((check) => check.verdict)).toEqual(Array(9).fill('FAIL'));
+  });
+
+  it('fails the targets of a row that answered errors', () => {
+    const results = atThresholds.map((result) =>
+      result.id === 'gaesession-valkey' ? { ...result, write: stats(5000, 10, { failures: 5 }) } : result,
+    );
+    const valkey = checkTargets(results).filter((check) => check.target.row === 'gaesession-valkey');
+    expect(valkey.map((check) => [check.verdict, check.note])).toEqual([
+      ['FAIL', '5 failed requests'],
+      ['FAIL', '5 failed requests'],
     ]);
   });
 
-  it('fails a target the ratio misses', () => {
-    const results = [
-      row('express', 1000, 1000),
-      row('redis', 500, 401),
-      row('datastore', 50, 41),
-      row('gaesession', 749, 400),
-    ];
-    expect(checkTargets(results).map((check) => check.verdict)).toEqual(['FAIL', 'FAIL', 'FAIL']);
+  it('is n/a when a row a target needs did not run', () => {
+    const checks = checkTargets([row('express', stats(1000, 200), stats(1000, 200))]);
+    expect(checks.every((check) => check.verdict === 'n/a' && check.shown === 'n/a')).toBe(true);
   });
 
-  it('fails a target whose ratio is reached with failed requests', () => {
-    const results = [row('express', 1000, 1000), row('gaesession', 2000, 2000, 5)];
-    const [reads] = checkTargets(results);
-    expect(reads?.verdict).toBe('FAIL');
-    expect(reads?.note).toBe('5 failed requests');
-  });
-
-  it('is n/a when gaesession or the peer did not run', () => {
-    expect(checkTargets([row('express', 1000, 1000)]).map((check) => check.verdict)).toEqual(['n/a', 'n/a', 'n/a']);
-    const withoutPeers = checkTargets([row('gaesession', 1000, 1000)]);
-    expect(withoutPeers.every((check) => check.verdict === 'n/a' && check.ratio === undefined)).toBe(true);
+  it('fails the 0-lost target when a gaesession row did not drain', () => {
+    const results = [row('gaesession', stats(1, 1), stats(1, 1), { lostWrites: 0, drain: 'timeout' })];
+    const check = checkTargets(results).find((c) => c.target.goal.includes('0 lost'));
+    expect(check?.verdict).toBe('FAIL');
+    expect(check?.shown).toBe('0 lost in 1 rows, 1 not drained');
   });
 });
 
 describe('formatCheck', () => {
-  it('prints the verdict, the goal and the measured ratio', () => {
-    const [reads, , datastore] = checkTargets([
-      row('express', 1000, 1000),
-      row('datastore', 10, 10),
-      row('gaesession', 812, 253, 0),
-    ]);
-    expect(formatCheck(reads!)).toBe('PASS gaesession reads ≥ 0.75× bare Express: 0.81×');
-    expect(formatCheck(datastore!)).toBe('PASS gaesession writes ≥ 10× express-session + connect-datastore: 25.3×');
+  it('prints the verdict, the goal and the figure', () => {
+    const lines = checkTargets(atThresholds).map(formatCheck);
+    expect(lines[0]).toBe(
+      'PASS reads: server CPU added over bare Express ≤ connect-redis’s: +300 µs vs connect-redis +300 µs',
+    );
+    expect(lines[1]).toBe('PASS reads ≥ 0.75× bare Express req/s (goal): 0.75×');
+    expect(lines[7]).toBe('PASS Cloud Tasks: ≤ 100 tasks per 1,000 writes: 100');
+    expect(lines[8]).toBe('PASS Cloud Tasks: grouped write p99 ≤ ungrouped + 2 ms: 22 vs 20 ms');
   });
 });
 
-describe('groupEnqueueLine', () => {
-  it('compares gaesession writes with and without group enqueue', () => {
-    const results = [row('gaesession', 1, 300), row('gaesession-ungrouped', 1, 200)];
-    expect(groupEnqueueLine(results)).toBe(
-      'info group enqueue: gaesession writes = 1.50× gaesession without GroupingPublisher',
-    );
-    expect(groupEnqueueLine([row('gaesession', 1, 300)])).toBeUndefined();
+describe('infoLines', () => {
+  it('compares grouped and ungrouped writes per queue, and writes over connect-datastore', () => {
+    const results = [
+      ...atThresholds,
+      row('gaesession-ungrouped', stats(1, 1), stats(200, 1)),
+      row('datastore', stats(1, 1), stats(40, 1)),
+    ];
+    expect(infoLines(results)).toEqual([
+      'info group enqueue (BullMQ): writes/s grouped = 2.00× ungrouped',
+      'info group enqueue (Cloud Tasks): writes/s grouped = 1.00× ungrouped',
+      'info writes (memcached + BullMQ) = 10.0× connect-datastore',
+    ]);
+    expect(infoLines([row('gaesession', stats(1, 1), stats(300, 1))])).toEqual([]);
   });
 });
