@@ -95,7 +95,9 @@ export class BullMQPublisher implements EventPublisher {
     if (this.#closed) throw new QueueUnavailableError('publisher is closed');
     if (events.length === 0) return;
     // encode everything first: an oversized event refuses the whole publish before any I/O
-    const jobs = packEvents(events, this.maxEventBytes).map((batch) => this.#job(batch));
+    // Gzip only what would not fit otherwise: Redis is near, and a batch of a few small events
+    // would cross the codec's 4 KiB default and be compressed in the request for nothing.
+    const jobs = packEvents(events, this.maxEventBytes, this.maxEventBytes).map((batch) => this.#job(batch));
     const timeout = (): QueueUnavailableError =>
       new QueueUnavailableError(`no answer from redis within ${this.#timeoutMs} ms`, this.#lastError);
     try {
