@@ -1,9 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Client, Response } from 'memjs';
 import { CacheUnavailableError } from './errors.js';
-import { Deadlines } from './deadlines.js';
 import { encodeRequest, type Request } from './protocol.js';
-import { SocketCorker } from './socket-corker.js';
 import { SocketTracker } from './socket-tracker.js';
 
 /** How a {@link Transport} retries and gives up. */
@@ -32,8 +30,6 @@ export interface Exchange extends Omit<Request, 'opaque'> {
 export class Transport {
   private readonly inFlight = new Set<Promise<unknown>>();
   private readonly sockets: SocketTracker | undefined;
-  private readonly corker: SocketCorker;
-  private readonly deadlines: Deadlines;
   private closed = false;
 
   /** @param ownsClient - whether {@link close} closes the client (and every socket it opened) */
@@ -43,8 +39,6 @@ export class Transport {
     private readonly ownsClient: boolean,
   ) {
     this.sockets = ownsClient ? new SocketTracker(client) : undefined;
-    this.corker = new SocketCorker(client);
-    this.deadlines = new Deadlines(policy.deadlineMs);
   }
 
   async send(exchange: Exchange): Promise<Response> {
@@ -95,18 +89,16 @@ export class Transport {
       const opaque = this.client.seq >>> 0;
       const request = encodeRequest({ ...exchange, opaque });
       // memjs can lose a callback (a socket that closes without an error, or a late 'close' of an
-      // old socket orphaning the new one), so each attempt has its own deadline (on a shared timer).
-      const unwatch = this.deadlines.watch(() => {
+      // old socket orphaning the new one), so each attempt has its own deadline.
+      const timer = setTimeout(() => {
         reject(new Error(`no response within ${this.policy.deadlineMs} ms`));
-      });
+      }, this.policy.deadlineMs);
       const done = (error: Error | null, response?: Response): void => {
-        unwatch();
+        clearTimeout(timer);
         if (error) reject(error);
         else if (response) resolve(response);
         else reject(new Error('memjs returned neither a response nor an error'));
       };
-      // The requests of this tick leave together, in one write.
-      this.corker.cork(exchange.route);
       // retries = 1: a single attempt; this class decides what is safe to resend.
       this.client.perform(exchange.route, request, opaque, done, 1);
       this.sockets?.notice();
