@@ -25,43 +25,63 @@ type End = (...args: unknown[]) => ServerResponse;
  * so a middleware that wrapped these methods after us (compression, say) keeps working.
  */
 export function holdResponseUntilCommitted(res: ServerResponse, hooks: ResponseHooks): void {
-  const hold = new ResponseHold(res, hooks);
   // Node's overloads cannot be spelled as one signature; the wrappers forward arguments untouched.
-  res.writeHead = (statusCode: number, ...rest: unknown[]) => hold.writeHead(statusCode, rest);
-  res.write = ((...args: unknown[]) => hold.write(args)) as typeof res.write;
-  res.end = ((...args: unknown[]) => hold.end(args)) as typeof res.end;
-}
+  const original = {
+    writeHead: res.writeHead.bind(res) as unknown as WriteHead,
+    write: res.write.bind(res) as unknown as Write,
+    end: res.end.bind(res) as unknown as End,
+  };
+  let state: State = 'open';
+  let answeringError = false;
+  let cookieAdded = false;
+  const queued: (() => void)[] = [];
+  const passThrough = () => state === 'sending' || answeringError;
 
-/**
- * The state of one held response; one object per request, its methods shared. The originals are
- * the methods as they were when the hold was installed (a middleware's own wrappers, say), called
- * on `res` without binding them.
- */
-class ResponseHold {
-  readonly #res: ServerResponse;
-  readonly #hooks: ResponseHooks;
-  readonly #writeHead: WriteHead;
-  readonly #write: Write;
-  readonly #end: End;
-  #state: State = 'open';
-  #answeringError = false;
-  #cookieAdded = false;
-  #queued: (() => void)[] | undefined;
+  const addCookie = () => {
+    if (cookieAdded || res.headersSent) return;
+    cookieAdded = true;
+    const cookie = hooks.cookie();
+    if (cookie !== undefined) res.appendHeader('Set-Cookie', cookie);
+  };
 
-  constructor(res: ServerResponse, hooks: ResponseHooks) {
-    this.#res = res;
-    this.#hooks = hooks;
-    // Called with `res` as `this` (see writeHead, write and end), exactly as unbound originals are.
-    /* eslint-disable @typescript-eslint/unbound-method */
-    this.#writeHead = res.writeHead as unknown as WriteHead;
-    this.#write = res.write as unknown as Write;
-    this.#end = res.end as unknown as End;
-    /* eslint-enable @typescript-eslint/unbound-method */
-  }
+  const onCommitted = () => {
+    state = 'sending';
+    try {
+      addCookie();
+      for (const call of queued.splice(0)) call();
+    } catch (error) {
+      // A replayed call threw (bad arguments); the handler that made it has long returned.
+      res.destroy(toError(error));
+    }
+  };
 
-  writeHead(statusCode: number, rest: unknown[]): ServerResponse {
-    const res = this.#res;
-    if (this.#state === 'failed' && !this.#answeringError) return res;
+  const onFailed = (error: unknown) => {
+    state = 'failed';
+    queued.length = 0;
+    cookieAdded = true; // the error answer must not hand out a session that was never saved
+    if (res.headersSent) {
+      res.destroy(toError(error));
+      return;
+    }
+    answeringError = true;
+    try {
+      hooks.fail(error);
+    } catch (failure) {
+      res.destroy(toError(failure));
+    } finally {
+      answeringError = false;
+    }
+  };
+
+  const hold = (call: () => void): void => {
+    queued.push(call);
+    if (state !== 'open') return;
+    state = 'committing';
+    hooks.commit().then(onCommitted, onFailed);
+  };
+
+  res.writeHead = function (statusCode: number, ...rest: unknown[]) {
+    if (state === 'failed' && !answeringError) return res;
     const last = rest.at(-1);
     // An odd-length array goes to Node untouched, which refuses it.
     if (typeof last === 'object' && last !== null && !(Array.isArray(last) && last.length % 2 !== 0)) {
@@ -69,79 +89,21 @@ class ResponseHold {
       applyHeaders(res, last as OutgoingHttpHeaders | OutgoingHttpHeader[]);
       rest.pop();
     }
-    this.#addCookie();
-    return this.#writeHead.call(res, statusCode, ...rest);
-  }
+    addCookie();
+    return original.writeHead(statusCode, ...rest);
+  };
 
-  write(args: unknown[]): boolean {
-    if (this.#passThrough()) return this.#write.apply(this.#res, args);
-    if (this.#state === 'failed') return false;
-    this.#hold(() => this.#write.apply(this.#res, args));
-    return true;
-  }
+  res.write = function (...args: unknown[]) {
+    if (passThrough()) return original.write(...args);
+    if (state !== 'failed') hold(() => original.write(...args));
+    return state !== 'failed';
+  } as typeof res.write;
 
-  end(args: unknown[]): ServerResponse {
-    if (this.#passThrough()) return this.#end.apply(this.#res, args);
-    if (this.#state !== 'failed') this.#hold(() => this.#end.apply(this.#res, args));
-    return this.#res;
-  }
-
-  #passThrough(): boolean {
-    return this.#state === 'sending' || this.#answeringError;
-  }
-
-  #addCookie(): void {
-    if (this.#cookieAdded || this.#res.headersSent) return;
-    this.#cookieAdded = true;
-    const cookie = this.#hooks.cookie();
-    if (cookie !== undefined) this.#res.appendHeader('Set-Cookie', cookie);
-  }
-
-  #hold(call: () => void): void {
-    (this.#queued ??= []).push(call);
-    if (this.#state !== 'open') return;
-    this.#state = 'committing';
-    this.#hooks.commit().then(
-      () => {
-        this.#onCommitted();
-      },
-      (error: unknown) => {
-        this.#onFailed(error);
-      },
-    );
-  }
-
-  #onCommitted(): void {
-    this.#state = 'sending';
-    try {
-      this.#addCookie();
-      const queued = this.#queued ?? [];
-      this.#queued = undefined;
-      for (const call of queued) call();
-    } catch (error) {
-      // A replayed call threw (bad arguments); the handler that made it has long returned.
-      this.#res.destroy(toError(error));
-    }
-  }
-
-  #onFailed(error: unknown): void {
-    this.#state = 'failed';
-    this.#queued = undefined;
-    this.#cookieAdded = true; // the error answer must not hand out a session that was never saved
-    const res = this.#res;
-    if (res.headersSent) {
-      res.destroy(toError(error));
-      return;
-    }
-    this.#answeringError = true;
-    try {
-      this.#hooks.fail(error);
-    } catch (failure) {
-      res.destroy(toError(failure));
-    } finally {
-      this.#answeringError = false;
-    }
-  }
+  res.end = function (...args: unknown[]) {
+    if (passThrough()) return original.end(...args);
+    if (state !== 'failed') hold(() => original.end(...args));
+    return res;
+  } as typeof res.end;
 }
 
 /** What Node's writeHead does with a headers argument once headers were set with setHeader. */
