@@ -27,8 +27,6 @@ try {
     project: config.projectId,
     namespace: config.datastore.namespace ?? null,
   });
-  // One line per dependency that does not answer, at once: a wrong address shows at startup.
-  await worker.services.readiness.logProblems(logger);
   let stopping = false;
   const stop = (signal: string): void => {
     if (stopping) return;
@@ -55,6 +53,9 @@ try {
   process.on('SIGINT', () => {
     stop('SIGINT');
   });
+  // One line per dependency that does not answer, at once: a wrong address shows at startup. After
+  // the signal handlers: a SIGTERM while it waits must still drain the jobs in flight, not kill.
+  await worker.services.readiness.logProblems(logger);
 } catch (error) {
   logger.error('worker failed to start', { error });
   process.exit(1);

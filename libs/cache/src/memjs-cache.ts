@@ -120,8 +120,9 @@ export class MemjsCache {
     const response = await this.send(key, { opcode: Opcode.get, idempotent: true });
     switch (response.header.status) {
       case Status.ok:
-        // A copy: memjs slices values out of a shared read buffer.
-        return { value: Buffer.from(response.val), cas: readCas(response.header.cas) };
+        // No copy: memjs (1.x, Server.appendToBuffer) reads each chunk into a newly allocated
+        // buffer and only ever slices it afterwards, so the value is never overwritten.
+        return { value: response.val, cas: readCas(response.header.cas) };
       case Status.keyNotFound:
         return undefined;
       default:

@@ -55,12 +55,14 @@ export function encodeRequest({ opcode, key, extras = EMPTY, value = EMPTY, cas 
   if (key.length > 0xffff || extras.length > 0xff) throw new RangeError('key or extras too long for the header');
   if (cas < 0n || cas > MAX_CAS) throw new RangeError(`cas ${cas} is not an unsigned 64-bit value`);
   const body = extras.length + key.length + value.length;
-  const buf = Buffer.alloc(HEADER_BYTES + body);
+  // From the pool, not zeroed: every byte is written below.
+  const buf = Buffer.allocUnsafe(HEADER_BYTES + body);
   buf.writeUInt8(REQUEST_MAGIC, 0);
   buf.writeUInt8(opcode, 1);
   buf.writeUInt16BE(key.length, 2);
   buf.writeUInt8(extras.length, 4);
-  // byte 5: data type (0 = raw bytes); bytes 6-7: vbucket id (0); both already zero.
+  buf.writeUInt8(0, 5); // data type: raw bytes
+  buf.writeUInt16BE(0, 6); // vbucket id
   buf.writeUInt32BE(body, 8);
   buf.writeUInt32BE(opaque, 12);
   buf.writeBigUInt64BE(cas, 16);

@@ -30,7 +30,18 @@ export const DEFAULT_COMPRESS_ABOVE = 4096;
 
 /** Encodes a batch of events: a JSON array, gzipped when large. */
 export function encodeEvents(events: readonly SessionEvent[], options: EncodeOptions = {}): Buffer {
-  const json = Buffer.from(JSON.stringify(events));
+  return encodeJson(Buffer.from(JSON.stringify(events)), options);
+}
+
+/**
+ * {@link encodeEvents} of events already turned into JSON, one text each (`JSON.stringify(event)`),
+ * so that a publisher that measured them does not stringify them again: the same bytes.
+ */
+export function encodeEventTexts(texts: readonly string[], options: EncodeOptions = {}): Buffer {
+  return encodeJson(Buffer.from(`[${texts.join(',')}]`), options);
+}
+
+function encodeJson(json: Buffer, options: EncodeOptions): Buffer {
   const encoded = json.length > (options.compressAbove ?? DEFAULT_COMPRESS_ABOVE) ? gzipSync(json, { level: 6 }) : json;
   if (options.maxBytes !== undefined && encoded.length > options.maxBytes) {
     throw new EventTooLargeError(encoded.length, options.maxBytes);

@@ -10,6 +10,7 @@ export {
   decodeBatch,
   decodeEvents,
   encodeEvents,
+  encodeEventTexts,
   fromTransportString,
   MAX_PAYLOAD_DEPTH,
   MAX_TASK_BYTES,

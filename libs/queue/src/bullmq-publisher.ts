@@ -1,23 +1,24 @@
-import {
-  DEFAULT_QUEUE_NAME,
-  encodeEvents,
-  MAX_TASK_BYTES,
-  toTransportString,
-  type SessionEvent,
-} from '@gaesession/events';
+import { DEFAULT_QUEUE_NAME, MAX_TASK_BYTES, toTransportString, type SessionEvent } from '@gaesession/events';
 import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { withDeadline } from './deadline.js';
 import { messageOf, withDefaults } from '@gaesession/core';
 import { QueueUnavailableError } from './errors.js';
-import { jobIdOf } from './job-id.js';
+import { batchJobIdOf, jobIdOf } from './job-id.js';
+import { packEvents, type EncodedBatch } from './pack-events.js';
 import type { EventPublisher } from './publisher.js';
 import { closeClient, producerClient, whenConnected, type RedisConnection } from './redis-connection.js';
 
-/** The BullMQ job name of a session event. */
+/** One job as `Queue.addBulk` takes it. */
+type Job = Parameters<Queue<EventJobData>['addBulk']>[0][number];
+
+/** The BullMQ job name of session events. */
 export const EVENT_JOB_NAME = 'session-event';
 
-/** The data of a {@link EVENT_JOB_NAME} job: one encoded event (see `toTransportString`). */
+/**
+ * The data of a {@link EVENT_JOB_NAME} job: an encoded batch of events (see `toTransportString`),
+ * one event or several (the events of one publish, up to `maxEventBytes` a job).
+ */
 export interface EventJobData {
   readonly payload: string;
 }
@@ -36,8 +37,9 @@ export interface BullMQPublisherOptions {
   /** A publish that has not finished after this many ms rejects. @defaultValue 1000 */
   timeoutMs?: number;
   /**
-   * Largest encoded event in bytes; larger ones are refused with `EventTooLargeError`. The default
-   * is Cloud Tasks' limit, so local runs refuse what production would. @defaultValue MAX_TASK_BYTES
+   * Largest encoded event in bytes; larger ones are refused with `EventTooLargeError`. Also the
+   * largest payload of a job carrying several events. The default is Cloud Tasks' limit, so local
+   * runs refuse what production would. @defaultValue MAX_TASK_BYTES
    */
   maxEventBytes?: number;
 }
@@ -53,9 +55,11 @@ export const BULLMQ_PUBLISHER_DEFAULTS = {
 } as const satisfies Omit<Required<BullMQPublisherOptions>, 'connection'>;
 
 /**
- * Publishes each event as one BullMQ job whose id is derived from the event id, so re-publishing
- * an event still queued (or kept failed) is a no-op. Completed jobs are removed, failed ones kept
- * for inspection. Fails fast with {@link QueueUnavailableError} when Redis is unreachable.
+ * Publishes the events of one publish as one BullMQ job (more when they exceed `maxEventBytes`),
+ * encoded once. A job of one event has the event's id for its id, one of several the hash of
+ * their ids (`batchJobIdOf`), so re-publishing events still queued (or kept failed) is a no-op.
+ * The consumer decodes either as a batch (`decodeBatch`). Completed jobs are removed, failed ones
+ * kept for inspection. Fails fast with {@link QueueUnavailableError} when Redis is unreachable.
  */
 export class BullMQPublisher implements EventPublisher {
   readonly #client: Redis;
@@ -91,11 +95,9 @@ export class BullMQPublisher implements EventPublisher {
     if (this.#closed) throw new QueueUnavailableError('publisher is closed');
     if (events.length === 0) return;
     // encode everything first: an oversized event refuses the whole publish before any I/O
-    const jobs = events.map((event) => ({
-      name: EVENT_JOB_NAME,
-      data: { payload: toTransportString(encodeEvents([event], { maxBytes: this.maxEventBytes })) },
-      opts: { ...this.#jobOptions, jobId: jobIdOf(event.id) },
-    }));
+    // Gzip only what would not fit otherwise: Redis is near, and a batch of a few small events
+    // would cross the codec's 4 KiB default and be compressed in the request for nothing.
+    const jobs = packEvents(events, this.maxEventBytes, this.maxEventBytes).map((batch) => this.#job(batch));
     const timeout = (): QueueUnavailableError =>
       new QueueUnavailableError(`no answer from redis within ${this.#timeoutMs} ms`, this.#lastError);
     try {
@@ -121,10 +123,26 @@ export class BullMQPublisher implements EventPublisher {
     if (this.#ownsClient) await closeClient(this.#client);
   }
 
-  async #enqueue(jobs: Parameters<Queue<EventJobData>['addBulk']>[0]): Promise<void> {
+  #job(batch: EncodedBatch): Job {
+    const [first] = batch.events;
+    const jobId =
+      batch.events.length === 1 && first !== undefined
+        ? jobIdOf(first.id)
+        : batchJobIdOf(batch.events.map((event) => event.id));
+    return {
+      name: EVENT_JOB_NAME,
+      data: { payload: toTransportString(batch.body) },
+      opts: { ...this.#jobOptions, jobId },
+    };
+  }
+
+  async #enqueue(jobs: readonly Job[]): Promise<void> {
     await whenConnected(this.#client, this.#timeoutMs);
     const queue = await this.#readyQueue();
-    await queue.addBulk(jobs);
+    const [only] = jobs;
+    // One job (the usual case) is one script call; addBulk wraps several in a transaction.
+    if (jobs.length === 1 && only !== undefined) await queue.add(only.name, only.data, only.opts);
+    else await queue.addBulk([...jobs]);
   }
 
   /**

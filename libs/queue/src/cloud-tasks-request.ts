@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto';
-import { ENCODING_HEADER, encodeEvents, EventTooLargeError, type SessionEvent } from '@gaesession/events';
+import { ENCODING_HEADER, type SessionEvent } from '@gaesession/events';
 import type { protos } from '@google-cloud/tasks';
+import { packEvents, type EncodedBatch } from './pack-events.js';
+
+export { packEvents, type EncodedBatch };
 
 type CreateTaskRequest = protos.google.cloud.tasks.v2.ICreateTaskRequest;
 
@@ -19,12 +22,6 @@ export interface TaskTarget {
   readonly headers: Readonly<Record<string, string>>;
   /** Largest task body in bytes. */
   readonly maxTaskBytes: number;
-}
-
-/** Some events, and the task body that carries them. */
-export interface EncodedBatch {
-  readonly events: readonly SessionEvent[];
-  readonly body: Buffer;
 }
 
 export function queuePath(project: string, location: string, queue: string): string {
@@ -46,39 +43,6 @@ export function taskIdOf(events: readonly SessionEvent[]): string {
   }
   const ids = events.map((event) => event.id).sort();
   return `${sha256(JSON.stringify(ids))}-batch-${events.length}`;
-}
-
-/**
- * Splits events, in order, into task bodies of at most `maxBytes`. Events are packed by their
- * JSON size; a batch that still does not fit once encoded is halved. A single event that does
- * not fit even compressed throws `EventTooLargeError`.
- */
-export function packEvents(events: readonly SessionEvent[], maxBytes: number): EncodedBatch[] {
-  const batches: EncodedBatch[] = [];
-  let current: SessionEvent[] = [];
-  let size = 2; // the JSON array's brackets
-  for (const event of events) {
-    const eventSize = Buffer.byteLength(JSON.stringify(event)) + 1; // and its comma
-    if (current.length > 0 && size + eventSize > maxBytes) {
-      batches.push(...encodeBatch(current, maxBytes));
-      current = [];
-      size = 2;
-    }
-    current.push(event);
-    size += eventSize;
-  }
-  if (current.length > 0) batches.push(...encodeBatch(current, maxBytes));
-  return batches;
-}
-
-function encodeBatch(events: readonly SessionEvent[], maxBytes: number): EncodedBatch[] {
-  try {
-    return [{ events, body: encodeEvents(events, { maxBytes }) }];
-  } catch (error) {
-    if (!(error instanceof EventTooLargeError) || events.length === 1) throw error;
-    const half = Math.ceil(events.length / 2);
-    return [...encodeBatch(events.slice(0, half), maxBytes), ...encodeBatch(events.slice(half), maxBytes)];
-  }
 }
 
 /** The CreateTask request for one batch: an App Engine POST to the target service. */

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { InvalidEventError } from '@gaesession/events';
 
 /**
@@ -18,4 +19,18 @@ function readsAsInteger(id: string): boolean {
 
 function escapeChar(char: string): string {
   return `%${char.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`;
+}
+
+/** Job ids of batches start with this; an event id never does (it starts with a 43-character key). */
+export const BATCH_JOB_PREFIX = 'batch-';
+
+/**
+ * The id of a job carrying several events: `batch-<sha256 of the sorted event ids>-<count>`, so
+ * re-publishing the same events as one batch is a no-op, like an event's own job id.
+ */
+export function batchJobIdOf(eventIds: readonly string[]): string {
+  const digest = createHash('sha256')
+    .update(JSON.stringify([...eventIds].sort()))
+    .digest('hex');
+  return `${BATCH_JOB_PREFIX}${digest}-${eventIds.length}`;
 }

@@ -5,6 +5,7 @@ import { messageOf, withDefaults } from '@gaesession/core';
 import { CloudTasksClient, type protos } from '@google-cloud/tasks';
 import { Job, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { pendingInBatches } from './batch-jobs.js';
 import { queuePath } from './cloud-tasks-request.js';
 import type { CloudTasksClientOptions } from './cloud-tasks-publisher.js';
 import { QueueUnavailableError } from './errors.js';
@@ -145,8 +146,8 @@ export class BullMQInspector implements QueueInspector {
 
   async pendingEvents(key: string): Promise<readonly PendingEvent[]> {
     const queue = await this.#ready();
-    // Job ids are the event ids, `<key>.<version>` (see job-id.ts): the job hashes are
-    // `<prefix>:<queue>:<key>.<version>`.
+    // A job of one event has the event id for its id, `<key>.<version>` (see job-id.ts): its hash
+    // is `<prefix>:<queue>:<key>.<version>`. Jobs of several events are read and decoded.
     const base = `${this.#prefix}:${this.#name}:`;
     const pattern = `${globEscape(base)}${globEscape(key)}.*`;
     const exact = new RegExp(`^${key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.(\\d+)$`);
@@ -176,7 +177,8 @@ export class BullMQInspector implements QueueInspector {
         };
       }),
     );
-    return events.filter((event) => event !== undefined).sort((a, b) => a.version - b.version);
+    const batched = await pendingInBatches(this.#client, queue, base, key, globEscape);
+    return [...events.filter((event) => event !== undefined), ...batched].sort((a, b) => a.version - b.version);
   }
 
   async close(): Promise<void> {

@@ -7,7 +7,8 @@ import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { consumeEvents, type Consumer, type ReceivedEvents } from '../src/bullmq-consumer.js';
 import { BullMQPublisher, EVENT_JOB_NAME, type BullMQPublisherOptions } from '../src/bullmq-publisher.js';
-import { jobIdOf } from '../src/job-id.js';
+import { batchJobIdOf, jobIdOf } from '../src/job-id.js';
+import { BullMQInspector } from '../src/queue-inspector.js';
 import { sampleEvent } from '../src/queue.fixture.js';
 
 const cleanup = new Cleanup();
@@ -60,17 +61,53 @@ describe('BullMQPublisher with consumeEvents', () => {
     expect(received[0]?.invalid).toBeUndefined();
   });
 
-  it('keeps one job per event however often it is published', async () => {
+  it('keeps one job per event, or per batch, however often it is published', async () => {
     const { queueName, admin } = testQueue('dedupe');
     const events = [sampleEvent(), sampleEvent()];
     const sender = publisher({ connection: services.redis, queueName });
     await sender.publish([events[0]!]);
     await sender.publish([events[0]!]);
     await sender.publish(events);
+    await sender.publish([...events].reverse());
 
     const jobs = await admin.getJobs(['waiting']);
-    expect(jobs.map((job) => job.id).sort()).toEqual(events.map((event) => event.id).sort());
+    const batchId = batchJobIdOf(events.map((event) => event.id));
+    expect(jobs.map((job) => job.id).sort()).toEqual([events[0]!.id, batchId].sort());
     expect(jobs.every((job) => job.name === EVENT_JOB_NAME)).toBe(true);
+  });
+
+  it('carries the events of one publish in one job, encoded once, that the consumer decodes whole', async () => {
+    const { queueName, admin } = testQueue('batch');
+    const events = [sampleEvent({ n: '1' }), sampleEvent({ n: '2' }), sampleEvent({ n: '3' })];
+    await publisher({ connection: services.redis, queueName }).publish(events);
+    expect(await admin.count()).toBe(1);
+    const inspector = cleanup.track(new BullMQInspector({ connection: services.redis, queueName }));
+    const pending = await inspector.pendingEvents(events[1]!.key);
+    expect(pending.map((event) => event.id)).toEqual([events[1]!.id]);
+
+    const received: ReceivedEvents[] = [];
+    await consumer(queueName, (delivery) => {
+      received.push(delivery);
+      return Promise.resolve();
+    });
+    await eventually(() => (received.length > 0 ? true : undefined), { what: 'the delivery' });
+    expect(received).toHaveLength(1);
+    expect(received[0]?.jobId).toBe(batchJobIdOf(events.map((event) => event.id)));
+    expect(received[0]?.payload).toBe(JSON.stringify(events));
+    expect(decodeEvents(received[0]?.payload ?? '')).toEqual(events);
+  });
+
+  it('splits a publish over several jobs when one would exceed maxEventBytes', async () => {
+    const { queueName, admin } = testQueue('split');
+    const events = Array.from({ length: 6 }, (_, n) => sampleEvent({ n: String(n), pad: 'x'.repeat(3000) }));
+    await publisher({ connection: services.redis, queueName, maxEventBytes: 8000 }).publish(events);
+    const jobs = await admin.getJobs(['waiting']);
+    expect(jobs.length).toBeGreaterThan(1);
+    const payloads = jobs.map((job) => (job.data as { payload: string }).payload);
+    // over the codec's 4 KiB, yet not gzipped: only what would not fit otherwise is compressed
+    expect(payloads.every((payload) => payload.length > 4096 && payload.startsWith('['))).toBe(true);
+    const carried = payloads.flatMap((payload) => decodeEvents(payload));
+    expect(carried.map((event) => event.id).sort()).toEqual(events.map((event) => event.id).sort());
   });
 
   it('retries a failing handler with growing attempt numbers until it succeeds', async () => {
@@ -143,7 +180,8 @@ describe('BullMQPublisher with consumeEvents', () => {
       await sleep(300);
       finished += 1;
     });
-    await publisher({ connection: services.redis, queueName }).publish([sampleEvent(), sampleEvent()]);
+    const sender = publisher({ connection: services.redis, queueName });
+    await Promise.all([sender.publish([sampleEvent()]), sender.publish([sampleEvent()])]);
     await eventually(() => (started === 2 ? true : undefined), { what: 'both jobs to start' });
 
     await draining.close();

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CookieManager } from './cookie.js';
-import { newToken } from '@gaesession/core';
+import { newToken, sessionKey } from '@gaesession/core';
 
 const SECRETS = ['fuzz-secret-one-0123456789', 'fuzz-secret-two-0123456789'];
 const managers = { unsigned: new CookieManager(), signed: new CookieManager({ secrets: SECRETS }) };
@@ -41,7 +41,7 @@ describe('CookieManager (fuzz)', FUZZ, () => {
     fc.assert(
       fc.property(token, version, fc.constantFrom<keyof typeof managers>('unsigned', 'signed'), (t, v, kind) => {
         const cookies = managers[kind];
-        expect(cookies.readState(sent(cookies.serialize(t, v)))).toEqual({ token: t, version: v });
+        expect(cookies.readState(sent(cookies.serialize(t, v)))).toEqual({ token: t, version: v, key: sessionKey(t) });
       }),
       { numRuns: 1000 },
     );
@@ -73,7 +73,7 @@ describe('CookieManager (fuzz)', FUZZ, () => {
           const state = cookies.readState(all.map((junk) => junk.pair).join(separator));
           if (candidatesBefore < 8) {
             outcomes.found++;
-            expect(state).toEqual({ token: t, version: v });
+            expect(state).toEqual({ token: t, version: v, key: sessionKey(t) });
           } else {
             outcomes.refused++;
             expect(state).toBeUndefined();

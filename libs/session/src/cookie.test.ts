@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CookieManager } from './cookie.js';
-import { ConfigurationError, isWellFormedToken, newToken } from '@gaesession/core';
+import { ConfigurationError, isWellFormedToken, newToken, sessionKey } from '@gaesession/core';
 
 const SECRET_A = 'secret-a-0123456789abcdef';
 const SECRET_B = 'secret-b-0123456789abcdef';
@@ -248,12 +248,12 @@ describe('CookieManager version hint', () => {
   it('carries the version the client was shown, and reads it back', () => {
     const value = sent(cookies.serialize(token, 42));
     expect(value).toBe(`sessid=${token}~42`);
-    expect(cookies.readState(value)).toEqual({ token, version: 42 });
+    expect(cookies.readState(value)).toEqual({ token, version: 42, key: sessionKey(token) });
     expect(cookies.read(value)).toBe(token);
   });
 
   it('treats a missing or malformed hint as 0 without losing the session', () => {
-    expect(cookies.readState(`sessid=${token}`)).toEqual({ token, version: 0 });
+    expect(cookies.readState(`sessid=${token}`)).toEqual({ token, version: 0, key: sessionKey(token) });
     for (const hint of ['', 'x', '-1', '1.5', '1e9']) {
       expect(cookies.readState(`sessid=${token}~${hint}`)?.version).toBe(0);
     }
@@ -264,6 +264,42 @@ describe('CookieManager version hint', () => {
     const forged = `sessid=${token}~7`;
     expect(signed.readState(forged)).toBeUndefined();
     const good = sent(signed.serialize(token, 7));
-    expect(signed.readState(good)).toEqual({ token, version: 7 });
+    expect(signed.readState(good)).toEqual({ token, version: 7, key: sessionKey(token) });
+  });
+});
+
+describe('CookieManager cache of verified values', () => {
+  const secrets = [SECRET_A];
+
+  it('never caches a forged cookie as valid, however often it comes', () => {
+    const cookies = new CookieManager({ secrets });
+    const token = newToken();
+    const good = sent(cookies.serialize(token, 3)).slice('sessid='.length);
+    const signature = good.slice(44, 44 + 43);
+    const flipped = signature.startsWith('A') ? `B${signature.slice(1)}` : `A${signature.slice(1)}`;
+    const forged = `sessid=${token}.${flipped}~3`;
+    for (let i = 0; i < 3; i++) expect(cookies.readState(forged)).toBeUndefined();
+    // a raised hint under a good signature is a forgery too, before and after the good value is cached
+    expect(cookies.readState(`sessid=${good.replace('~3', '~4')}`)).toBeUndefined();
+    expect(cookies.readState(`sessid=${good}`)).toEqual({ token, version: 3, key: sessionKey(token) });
+    expect(cookies.readState(`sessid=${good.replace('~3', '~4')}`)).toBeUndefined();
+    expect(cookies.readState(forged)).toBeUndefined();
+  });
+
+  it('reads a value it issued, or verified before, the same as a fresh check', () => {
+    const issuer = new CookieManager({ secrets });
+    const reader = new CookieManager({ secrets });
+    const token = newToken();
+    const value = sent(issuer.serialize(token, 9));
+    expect(issuer.readState(value)).toEqual(reader.readState(value));
+    expect(reader.readState(value)).toEqual({ token, version: 9, key: sessionKey(token) });
+  });
+
+  it('stays bounded: old values are checked again, and still read the same', () => {
+    const cookies = new CookieManager({ secrets });
+    const first = newToken();
+    const firstValue = sent(cookies.serialize(first, 1));
+    for (let i = 0; i < 5000; i++) cookies.serialize(newToken(), 1);
+    expect(cookies.readState(firstValue)).toEqual({ token: first, version: 1, key: sessionKey(first) });
   });
 });

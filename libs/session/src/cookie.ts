@@ -1,5 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { ConfigurationError, isWellFormedToken, TOKEN_LENGTH, withDefaults } from '@gaesession/core';
+import { ConfigurationError, isWellFormedToken, sessionKey, TOKEN_LENGTH, withDefaults } from '@gaesession/core';
+import { Lru } from './lru.js';
 
 export type SameSite = 'Strict' | 'Lax' | 'None';
 
@@ -56,7 +57,17 @@ export interface CookieState {
   readonly token: string;
   /** The session version the client was last shown; 0 when unknown. */
   readonly version: number;
+  /** The session key: SHA-256 of the token (`sessionKey`), computed once with the check. */
+  readonly key: string;
 }
+
+/**
+ * Cookie values this process has verified (or issued) lately, with what they carry. Checking a
+ * value (an HMAC per secret, then a SHA-256 for the key) is deterministic, so a repeated value
+ * needs no second check. Only values that checked out are kept: a forged or malformed cookie is
+ * checked again every time it comes, and cannot push valid ones out.
+ */
+const VERIFIED_CACHE_SIZE = 4096;
 
 /** Beyond this, a Cookie header is not scanned: it cannot hold a cookie we issued in a sane place. */
 const MAX_CANDIDATES = 8;
@@ -69,6 +80,7 @@ export class CookieManager {
   readonly name: string;
   readonly #attributes: string;
   readonly #secrets: readonly Buffer[];
+  readonly #verified = new Lru<string, CookieState>(VERIFIED_CACHE_SIZE);
 
   constructor(cookieOptions: CookieOptions = {}) {
     const options = withDefaults(COOKIE_DEFAULTS, cookieOptions);
@@ -141,7 +153,7 @@ export class CookieManager {
       if (eq !== -1 && pair.slice(0, eq).trim() === this.name) {
         candidates++;
         const value = pair.slice(eq + 1).trim();
-        const state = value.length <= maxValue ? this.#parse(value) : undefined;
+        const state = value.length <= maxValue ? this.#verifiedState(value) : undefined;
         if (state !== undefined) return state;
       }
       start = end + 1;
@@ -152,12 +164,24 @@ export class CookieManager {
   /** Set-Cookie value that stores `token` (and, when given, the session version the client now holds). */
   serialize(token: string, version = 0): string {
     const hint = version > 0 ? `${VERSION_SEPARATOR}${version}` : '';
-    return `${this.name}=${this.#sign(token, hint)}${hint}; ${this.#attributes}`;
+    const value = `${this.#sign(token, hint)}${hint}`;
+    // The client's next request brings this value back: it is known valid, having been made here.
+    this.#verified.set(value, { token, version, key: sessionKey(token) });
+    return `${this.name}=${value}; ${this.#attributes}`;
   }
 
   /** Set-Cookie value that removes the cookie. */
   serializeClear(): string {
     return `${this.name}=; ${this.#attributes.replace(/Max-Age=\d+/, 'Max-Age=0')}`;
+  }
+
+  /** {@link #parse} through the cache of values that checked out. */
+  #verifiedState(value: string): CookieState | undefined {
+    const known = this.#verified.get(value);
+    if (known !== undefined) return known;
+    const state = this.#parse(value);
+    if (state !== undefined) this.#verified.set(value, state);
+    return state;
   }
 
   #parse(value: string): CookieState | undefined {
@@ -167,7 +191,7 @@ export class CookieManager {
     if (token === undefined) return undefined;
     const digits = hint.slice(1);
     // Unsigned, a malformed hint is ignored, not fatal: the token alone is what authenticates.
-    return { token, version: /^\d{1,15}$/.test(digits) ? Number(digits) : 0 };
+    return { token, version: /^\d{1,15}$/.test(digits) ? Number(digits) : 0, key: sessionKey(token) };
   }
 
   /**

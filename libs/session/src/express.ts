@@ -41,13 +41,26 @@ export function sessionMiddleware(
 /** Marks a request the middleware has decorated. */
 const DECORATED = Symbol.for('@gaesession/session.decorated');
 
+/** A request as {@link decorate} leaves it. */
+type Decorated = IncomingMessage & { [DECORATED]: true; session: Session | undefined } & Omit<
+    SessionRequest,
+    'session'
+  >;
+
+/**
+ * Plain own properties, assigned (no property descriptors: those turn the request into a slow
+ * dictionary-mode object for the rest of its handling). `req.session` follows `createSession`.
+ */
 function decorate(req: IncomingMessage, context: RequestSession): void {
-  Object.defineProperties(req, {
-    [DECORATED]: { value: true, configurable: true },
-    session: { get: () => context.session, configurable: true },
-    createSession: { value: (options?: Omit<NewSessionOptions, 'now'>) => context.create(options), configurable: true },
-    saveSession: { value: () => context.commit().then(() => undefined), configurable: true },
-  });
+  const decorated = req as Decorated;
+  decorated[DECORATED] = true;
+  decorated.session = context.session;
+  decorated.createSession = (options?: Omit<NewSessionOptions, 'now'>) => {
+    const session = context.create(options);
+    decorated.session = session;
+    return session;
+  };
+  decorated.saveSession = () => context.commit().then(() => undefined);
 }
 
 /**

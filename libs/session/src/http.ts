@@ -13,7 +13,6 @@ import {
   errorAnswer,
   internalError,
   sendErrorAnswer,
-  sessionKey,
   withDefaults,
   type ListOptions,
   type PrincipalSession,
@@ -185,7 +184,7 @@ export class SessionManager {
   ): Promise<{ session: Session | undefined; staleCookie: boolean; clientVersion: number }> {
     const state = this.cookies.readState(req.headers.cookie);
     if (state === undefined) return { session: undefined, staleCookie: false, clientVersion: 0 };
-    const record = await this.store.load(sessionKey(state.token), state.version);
+    const record = await this.store.load(state.key, state.version);
     if (record === undefined) return { session: undefined, staleCookie: true, clientVersion: 0 };
     return { session: Session.fromRecord(state.token, record), staleCookie: false, clientVersion: state.version };
   }

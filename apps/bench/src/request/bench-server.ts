@@ -24,9 +24,15 @@ export async function interruptRun(): Promise<void> {
   await teardownInFlight?.();
 }
 
+/**
+ * A folder per process: with `--import tsx` the module loader runs in a thread of its own, and a
+ * fixed `--cpu-prof-name` would let that thread's profile overwrite the main thread's. Node names
+ * each thread's file itself (`CPU.<date>.<time>.<pid>.<tid>.<seq>.cpuprofile`; the main thread's
+ * tid is 0).
+ */
 function profileFlags(options: BenchOptions, name: string): string[] {
   if (options.cpuProfDir === undefined) return [];
-  return ['--cpu-prof', `--cpu-prof-dir=${resolve(options.cpuProfDir)}`, `--cpu-prof-name=${name}.cpuprofile`];
+  return ['--cpu-prof', `--cpu-prof-dir=${resolve(options.cpuProfDir, name)}`];
 }
 
 function messageOf(error: unknown): string {
