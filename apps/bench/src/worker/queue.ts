@@ -3,10 +3,14 @@ import { BullMQPublisher } from '@gaesession/queue';
 import { deleteRedisKeys } from '../request/cleanup.js';
 import type { ServiceAddresses } from '../services.js';
 
-/** Jobs per `addBulk`: large enough to queue thousands in seconds, small enough for one round trip. */
+/** Publishes in flight at once: enough to queue thousands of jobs in seconds. */
 const PUBLISH_CHUNK = 500;
 
-/** Queues `events` as BullMQ jobs (one per event, as the web app's publisher does), then closes the publisher. */
+/**
+ * Queues `events` as BullMQ jobs, one per event (the web app's publisher puts the events of one
+ * publish in one job; one event per job is the worker's worst case, and what the seed did), then
+ * closes the publisher.
+ */
 export async function publishAll(
   services: ServiceAddresses,
   queueName: string,
@@ -16,7 +20,7 @@ export async function publishAll(
   const publisher = new BullMQPublisher({ connection: services.redis, queueName, timeoutMs: 30_000 });
   try {
     for (let start = 0; start < events.length; start += PUBLISH_CHUNK) {
-      await publisher.publish(events.slice(start, start + PUBLISH_CHUNK));
+      await Promise.all(events.slice(start, start + PUBLISH_CHUNK).map((event) => publisher.publish([event])));
     }
   } finally {
     await publisher.close();
