@@ -123,7 +123,7 @@ function failures(result: ServerResult): string {
 function lost(result: ServerResult): string {
   const acknowledged = result.write?.succeeded;
   if (result.lostWrites === undefined || acknowledged === undefined || acknowledged === 0) return '—';
-  return `${result.lostWrites} of ${acknowledged} (${((100 * result.lostWrites) / acknowledged).toFixed(0)}%)`;
+  return `${result.lostWrites.toFixed(0)} of ${acknowledged.toFixed(0)} (${((100 * result.lostWrites) / acknowledged).toFixed(0)}%)`;
 }
 
 function drain(result: ServerResult): string {
@@ -133,7 +133,7 @@ function drain(result: ServerResult): string {
 
 function tasks(result: ServerResult): string {
   const per1000 = tasksPer1000(result);
-  return per1000 === undefined ? '—' : `${per1000.toFixed(0)} (${result.tasksCreated ?? 0})`;
+  return per1000 === undefined ? '—' : `${per1000.toFixed(0)} (${(result.tasksCreated ?? 0).toFixed(0)})`;
 }
 
 /**
