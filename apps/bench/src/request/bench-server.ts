@@ -87,6 +87,7 @@ export async function benchServer(
       entry: spec.entry,
       env,
       nodeFlags: profileFlags(options, `${spec.id}-server`),
+      fromBuild: options.from === 'build',
       ready: LISTENING,
     });
     const baseUrl = `http://127.0.0.1:${server.ready[1] ?? ''}`;
@@ -204,6 +205,7 @@ function startWorker(spec: ServerSpec, env: Record<string, string>, options: Ben
     entry: WORKER_ENTRY,
     env,
     nodeFlags: profileFlags(options, `${spec.id}-worker`),
+    fromBuild: options.from === 'build',
     ready: WORKER_STARTED,
   });
 }

@@ -18,6 +18,8 @@ export interface StartOptions {
   readonly env: Readonly<Record<string, string>>;
   /** Extra Node.js flags, e.g. `--cpu-prof`. @defaultValue none */
   readonly nodeFlags?: readonly string[];
+  /** Load the workspace packages from their `dist/` builds instead of their sources. */
+  readonly fromBuild?: boolean;
   /** The line on stdout that says the child is ready; its match is returned. */
   readonly ready: RegExp;
   /** Longest wait for that line, in ms. @defaultValue 30000 */
@@ -43,14 +45,17 @@ export function killAllChildren(): void {
 }
 
 /**
- * Node.js flags of every child: TypeScript through tsx, and workspace packages from their sources
- * (the `source` export condition), never from a `dist/` build that may be stale.
+ * Node.js flags of every child: the entry file through tsx, and workspace packages from their
+ * sources (the `source` export condition), or from their `dist/` builds with `fromBuild` (the
+ * bench builds them first, so they are never stale).
  */
 export const CHILD_NODE_FLAGS = ['--conditions=source', '--import', 'tsx'] as const;
+const BUILT_NODE_FLAGS = ['--import', 'tsx'] as const;
 
-/** Starts `node --conditions=source --import tsx <entry>` and waits until it prints the `ready` line. */
+/** Starts `node [--conditions=source] --import tsx <entry>` and waits until it prints the `ready` line. */
 export function startChild(options: StartOptions): Promise<RunningChild> {
-  const args = [...(options.nodeFlags ?? []), ...CHILD_NODE_FLAGS, join(ROOT, options.entry)];
+  const flags = options.fromBuild === true ? BUILT_NODE_FLAGS : CHILD_NODE_FLAGS;
+  const args = [...(options.nodeFlags ?? []), ...flags, join(ROOT, options.entry)];
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { ...process.env, ...options.env },

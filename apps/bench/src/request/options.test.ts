@@ -4,7 +4,7 @@ import { SERVER_IDS } from './catalogue.js';
 import { BENCH_CLI, parseOptions, sessionsLine } from './options.js';
 
 describe('parseOptions', () => {
-  it('defaults to 10 s runs, 32 connections, every server, 200 sessions, one round, 2 s warm-up', () => {
+  it('defaults to 10 s runs, 32 connections, every server, 200 sessions, one round, 2 s warm-up, built packages', () => {
     expect(parseOptions([])).toEqual({
       duration: 10,
       connections: 32,
@@ -12,6 +12,7 @@ describe('parseOptions', () => {
       sessions: 200,
       rounds: 1,
       warmup: 2,
+      from: 'build',
     });
   });
 
@@ -23,12 +24,15 @@ describe('parseOptions', () => {
       '--only',
       'gaesession,express',
       '--cpu-prof=/tmp/p',
+      '--from',
+      'source',
     ]);
     expect(options).toMatchObject({
       duration: 3,
       connections: 8,
       only: ['express', 'gaesession'],
       cpuProfDir: '/tmp/p',
+      from: 'source',
     });
   });
 
@@ -38,6 +42,7 @@ describe('parseOptions', () => {
     [['--connections']],
     [['--only', 'express,nginx']],
     [['--only', '']],
+    [['--from', 'dist']],
     [['--sessions', '-1']],
     [['--sessions=-1']],
     [['--rounds', '0']],
@@ -60,7 +65,7 @@ describe('parseOptions', () => {
     };
     const flags =
       'valid flags: --duration <s>, --connections <n>, --only <a,b>, --sessions <n>, --rounds <n>, ' +
-      '--warmup <s>, --cpu-prof <dir>, --idle-below <pct>, --help';
+      '--warmup <s>, --from <build|source>, --cpu-prof <dir>, --idle-below <pct>, --help';
     expect(line(['--only', 'express,nginx'])).toBe(
       `bench: --only "express,nginx": expected comma-separated names from ${SERVER_IDS.join(', ')}; ${flags}`,
     );

@@ -1,6 +1,7 @@
 import {
   defineCommand,
   integer,
+  oneOf,
   parseCommandLine,
   positiveNumber,
   someOf,
@@ -25,6 +26,13 @@ export interface BenchOptions {
   readonly rounds: number;
   /** Seconds of mixed read/write traffic before the measured runs. @defaultValue 2 */
   readonly warmup: number;
+  /**
+   * Where the servers and workers load the workspace packages from: `build` (their `dist/`, built
+   * by the bench first, as production runs them) or `source` (the TypeScript sources through tsx,
+   * which wraps every function and costs gaesession, alone of the servers, a few µs a request).
+   * @defaultValue 'build'
+   */
+  readonly from: 'build' | 'source';
   /** Write V8 CPU profiles of the servers (`--cpu-prof`) into this folder. @defaultValue off */
   readonly cpuProfDir?: string;
   /**
@@ -61,6 +69,12 @@ export const BENCH_CLI = defineCommand({
       description: 'run the servers n times, alternating, and report medians',
     },
     warmup: { type: 'string', value: 's', default: '2', description: 'seconds of warm-up per server' },
+    from: {
+      type: 'string',
+      value: 'build|source',
+      default: 'build',
+      description: "the servers' packages: dist/ (built first) or the sources through tsx",
+    },
     'cpu-prof': {
       type: 'string',
       value: 'dir',
@@ -91,6 +105,7 @@ export function benchOptions({ values }: ParsedCommandLine<typeof BENCH_CLI.opti
     sessions: integer('sessions', values.sessions, { min: 1 }),
     rounds: integer('rounds', values.rounds, { min: 1 }),
     warmup: positiveNumber('warmup', values.warmup),
+    from: oneOf('from', values.from, ['build', 'source'] as const),
     ...(cpuProfDir === undefined ? {} : { cpuProfDir }),
     ...(idleBelow === undefined ? {} : { idleBelow: integer('idle-below', idleBelow, { min: 1 }) }),
   };
