@@ -2,14 +2,14 @@
 // session: GaeSessionStore keeps every change, in the API and in Datastore, on both caches. The
 // same app on connect-redis keeps a fraction, measured in the same run and printed beside it.
 import { sessionKey } from '@gaesession/core';
-import { services, uniqueName } from '@gaesession/testkit';
+import { deleteKeysUnder, services, uniqueName } from '@gaesession/testkit';
 import { RedisStore } from 'connect-redis';
 import type { Store } from 'express-session';
 import { createClient } from 'redis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { GaeSessionStore } from '../src/index.js';
 import { Client, startApp } from './app.fixture.js';
-import { CACHES, deleteKeys, startStack, type Stack } from './stack.fixture.js';
+import { CACHES, startStack, type Stack } from './stack.fixture.js';
 
 const ATTRIBUTES = 50;
 const INCREMENTS = 100;
@@ -80,7 +80,7 @@ describe('express-session + connect-redis (the same app)', () => {
 
   afterAll(async () => {
     if (client.isOpen) await client.close();
-    await deleteKeys(url, prefix);
+    await deleteKeysUnder(url, prefix);
   });
 
   it('keeps a fraction: the last save of the whole session wins', async () => {

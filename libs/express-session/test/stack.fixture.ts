@@ -5,10 +5,9 @@ import { createDatastore, createRepository, loadConfig, type Config } from '@gae
 import { silentLogger } from '@gaesession/core';
 import type { DatastoreRepository } from '@gaesession/persistence';
 import { closeDatastore } from '@gaesession/persistence';
-import { services, testDatastore, uniqueName, type TestDatastore } from '@gaesession/testkit';
+import { deleteKeysUnder, services, testDatastore, uniqueName, type TestDatastore } from '@gaesession/testkit';
 import { startWorker, type RunningWorker } from '@gaesession/worker';
 import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 /** The caches the store runs on (as libs/store/test/store.fixture.ts `CACHES`). */
@@ -82,24 +81,9 @@ export async function startStack(label: string, cache: CacheName): Promise<Stack
         await queue.obliterate({ force: true }).catch(() => undefined);
         await queue.close();
       }
-      if (cache === 'valkey') await deleteKeys(services.valkey, config.cache.keyPrefix);
+      if (cache === 'valkey') await deleteKeysUnder(services.valkey, config.cache.keyPrefix);
       await closeDatastore(datastore);
       await db.close();
     },
   };
-}
-
-/** Deletes the keys under `prefix` from a shared Redis-protocol server. */
-export async function deleteKeys(url: string, prefix: string): Promise<void> {
-  const admin = new Redis(url);
-  try {
-    for (let cursor = '0'; ;) {
-      const [next, keys] = await admin.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
-      if (keys.length > 0) await admin.del(...keys);
-      cursor = next;
-      if (cursor === '0') return;
-    }
-  } finally {
-    admin.disconnect();
-  }
 }

@@ -9,9 +9,15 @@ import { decodeEvents } from '@gaesession/events';
 import { DatastoreRepository } from '@gaesession/persistence';
 import { BullMQPublisher, consumeEvents, type Consumer, type EventPublisher } from '@gaesession/queue';
 import { SessionManager } from '@gaesession/session';
-import { canConnect, services, testDatastore, uniqueName, type TestDatastore } from '@gaesession/testkit';
+import {
+  canConnect,
+  deleteKeysUnder,
+  services,
+  testDatastore,
+  uniqueName,
+  type TestDatastore,
+} from '@gaesession/testkit';
 import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
 import type { WriteBehindStoreOptions } from '../src/options.js';
 import { WriteBehindStore } from '../src/write-behind-store.js';
 
@@ -115,7 +121,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
       }
       await publisher.close();
       await cache.close();
-      if (cacheName === 'valkey') await deleteValkeyKeys(keyPrefix);
+      if (cacheName === 'valkey') await deleteKeysUnder(services.valkey, keyPrefix);
       await db.close();
     },
   };
@@ -126,21 +132,6 @@ export function newCache(name: CacheName, keyPrefix: string): SessionCache {
   return name === 'memcached'
     ? new MemcachedSessionCache({ servers: services.memcached, keyPrefix })
     : new ValkeyCache({ url: services.valkey, keyPrefix });
-}
-
-/** Deletes a test's keys from the shared Valkey instance (they would live as long as their sessions). */
-async function deleteValkeyKeys(prefix: string): Promise<void> {
-  const admin = new Redis(services.valkey);
-  try {
-    for (let cursor = '0'; ;) {
-      const [next, keys] = await admin.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
-      if (keys.length > 0) await admin.del(...keys);
-      cursor = next;
-      if (cursor === '0') return;
-    }
-  } finally {
-    admin.disconnect();
-  }
 }
 
 type Context = Awaited<ReturnType<SessionManager['attach']>>;

@@ -8,6 +8,7 @@ export {
   type TestDatastoreOptions,
 } from './datastore.js';
 export { eventually } from './eventually.js';
+export { deleteKeysUnder } from './redis-keys.js';
 export { services, uniqueName } from './services.js';
 export {
   canConnect,
