@@ -6,32 +6,44 @@ import type { PendingEvent } from './queue-inspector.js';
 
 const BATCH_JOB_ID = new RegExp(`^${BATCH_JOB_PREFIX}[0-9a-f]{64}-\\d+$`);
 
+/** Escapes Redis glob characters (for SCAN MATCH). */
+function globEscape(text: string): string {
+  return text.replace(/[*?[\]\\]/g, (char) => `\\${char}`);
+}
+
 /**
- * The events of session `key` in the queue's batch jobs (a publish of several events is one job,
- * `batchJobIdOf`): each batch job still pending is read and decoded. Pending batches are few, the
- * queue draining them within moments; this is for operators, never on a request path.
+ * The events of session `key` still in the queue (`base` is `<prefix>:<queue>:`, the start of
+ * every job's hash key). A job of one event has the event id for its id, `<key>.<version>`
+ * (job-id.ts); a publish of several events is one batch job (`batchJobIdOf`), read and decoded.
+ * Pending jobs are few, the queue draining them within moments; this is for operators, never on a
+ * request path.
  */
-export async function pendingInBatches(
-  client: Redis,
-  queue: Queue,
-  base: string,
-  key: string,
-  globEscape: (text: string) => string,
-): Promise<PendingEvent[]> {
+export async function pendingEventsOf(client: Redis, queue: Queue, base: string, key: string): Promise<PendingEvent[]> {
+  const single = new RegExp(`^${key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.\\d+$`);
+  const [singleIds, batchIds] = await Promise.all([
+    scanJobIds(client, base, `${globEscape(key)}.*`, single),
+    scanJobIds(client, base, `${globEscape(BATCH_JOB_PREFIX)}*`, BATCH_JOB_ID),
+  ]);
+  const found = await Promise.all([...singleIds, ...batchIds].map((id) => eventsOfJob(queue, id, key)));
+  return found.flat().sort((a, b) => a.version - b.version);
+}
+
+/** The ids of the jobs whose hash is `<base><id>` with `id` matching `idGlob` and `accept`. */
+async function scanJobIds(client: Redis, base: string, idGlob: string, accept: RegExp): Promise<Set<string>> {
   const ids = new Set<string>();
   let cursor = '0';
   do {
-    const [next, keys] = await client.scan(cursor, 'MATCH', `${globEscape(base + BATCH_JOB_PREFIX)}*`, 'COUNT', 1000);
+    const [next, keys] = await client.scan(cursor, 'MATCH', `${globEscape(base)}${idGlob}`, 'COUNT', 1000);
     cursor = next;
     for (const redisKey of keys) {
       const id = redisKey.slice(base.length);
-      if (BATCH_JOB_ID.test(id)) ids.add(id);
+      if (accept.test(id)) ids.add(id);
     }
   } while (cursor !== '0');
-  const found = await Promise.all([...ids].map((id) => eventsOfJob(queue, id, key)));
-  return found.flat();
+  return ids;
 }
 
+/** The events of session `key` in job `id`, unless it is done (or gone) meanwhile. */
 async function eventsOfJob(queue: Queue, id: string, key: string): Promise<PendingEvent[]> {
   const job = await Job.fromId<{ payload?: unknown }>(queue, id);
   if (job === undefined || typeof job.data.payload !== 'string') return [];

@@ -3,9 +3,9 @@
 import { DEFAULT_QUEUE_NAME } from '@gaesession/events';
 import { messageOf, withDefaults } from '@gaesession/core';
 import { CloudTasksClient, type protos } from '@google-cloud/tasks';
-import { Job, Queue } from 'bullmq';
+import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { pendingInBatches } from './batch-jobs.js';
+import { pendingEventsOf } from './batch-jobs.js';
 import { queuePath } from './cloud-tasks-request.js';
 import type { CloudTasksClientOptions } from './cloud-tasks-publisher.js';
 import { QueueUnavailableError } from './errors.js';
@@ -86,11 +86,6 @@ export interface BullMQInspectorOptions {
 /** Job states {@link QueueDepth} counts as waiting (a paused queue's jobs wait too, in BullMQ 6). */
 const WAITING_STATES = ['waiting', 'prioritized', 'waiting-children'] as const;
 
-/** Escapes Redis glob characters (for SCAN MATCH). */
-function globEscape(text: string): string {
-  return text.replace(/[*?[\]\\]/g, (char) => `\\${char}`);
-}
-
 /** The BullMQ queue, read through its own API and a SCAN for one session's jobs. */
 export class BullMQInspector implements QueueInspector {
   readonly backend = 'bullmq' as const;
@@ -146,39 +141,7 @@ export class BullMQInspector implements QueueInspector {
 
   async pendingEvents(key: string): Promise<readonly PendingEvent[]> {
     const queue = await this.#ready();
-    // A job of one event has the event id for its id, `<key>.<version>` (see job-id.ts): its hash
-    // is `<prefix>:<queue>:<key>.<version>`. Jobs of several events are read and decoded.
-    const base = `${this.#prefix}:${this.#name}:`;
-    const pattern = `${globEscape(base)}${globEscape(key)}.*`;
-    const exact = new RegExp(`^${key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.(\\d+)$`);
-    const ids = new Set<string>();
-    let cursor = '0';
-    do {
-      const [next, keys] = await this.#client.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-      cursor = next;
-      for (const redisKey of keys) {
-        const id = redisKey.slice(base.length);
-        if (exact.test(id)) ids.add(id);
-      }
-    } while (cursor !== '0');
-    const events = await Promise.all(
-      [...ids].map(async (id): Promise<PendingEvent | undefined> => {
-        const job = await Job.fromId(queue, id);
-        if (job === undefined) return undefined; // done meanwhile
-        const state = await job.getState();
-        if (state === 'completed' || state === 'unknown') return undefined;
-        return {
-          id,
-          version: Number(exact.exec(id)?.[1]),
-          state,
-          attempts: job.attemptsMade,
-          enqueuedAt: job.timestamp,
-          lastError: job.failedReason === '' ? undefined : job.failedReason,
-        };
-      }),
-    );
-    const batched = await pendingInBatches(this.#client, queue, base, key, globEscape);
-    return [...events.filter((event) => event !== undefined), ...batched].sort((a, b) => a.version - b.version);
+    return pendingEventsOf(this.#client, queue, `${this.#prefix}:${this.#name}:`, key);
   }
 
   async close(): Promise<void> {
