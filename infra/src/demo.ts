@@ -1,6 +1,7 @@
 // npm run demo [-- --queue cloud-tasks] [--cache valkey] (--help lists the flags): the whole thing on one machine.
 // Brings up the local stack, builds, starts the web app and the worker, and stops everything it
 // started on Ctrl-C.
+import { CACHE_BACKENDS, QUEUE_BACKENDS } from '@gaesession/config';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
@@ -15,8 +16,8 @@ const log = (line: string) => {
   console.log(`[demo] ${line}`);
 };
 
-const QUEUES = ['bullmq', 'cloud-tasks'] as const;
-const CACHES = ['memcached', 'valkey'] as const;
+const QUEUES = QUEUE_BACKENDS;
+const CACHES = CACHE_BACKENDS;
 
 const DEMO_CLI = defineCommand({
   name: 'demo',

@@ -1,8 +1,9 @@
 // Which cache the apps keep their sessions in, and where it is (not built, not a test file itself).
+import { CACHE_BACKENDS } from '@gaesession/config';
 import { services } from '@gaesession/testkit';
 
 /** The caches the apps run on (CACHE_BACKEND); suites that involve the cache run on each. */
-export const CACHE_KINDS = ['memcached', 'valkey'] as const;
+export const CACHE_KINDS = CACHE_BACKENDS;
 export type CacheKind = (typeof CACHE_KINDS)[number];
 
 /** A cache and its address, `host:port` (memcached: a comma-separated list is allowed). */

@@ -16,7 +16,7 @@ export {
   type DependencyCheck,
   type DependencyState,
 } from './readiness.js';
-export { VARIABLES, type VariableName } from './variables.js';
+export { CACHE_BACKENDS, QUEUE_BACKENDS, VARIABLES, type VariableName } from './variables.js';
 export {
   createCache,
   createDatastore,

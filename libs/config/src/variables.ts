@@ -6,6 +6,11 @@ import { flag, fraction, integer, list, oneOf, optionalInteger, optionalText, te
  * `loadConfig` reads them through this table, and the README's configuration table is generated
  * from it (`npm run docs:config`; a test fails when the README differs).
  */
+/** The session caches `CACHE_BACKEND` chooses from (the first is the default). */
+export const CACHE_BACKENDS = ['memcached', 'valkey'] as const;
+/** The event queues `QUEUE_BACKEND` chooses from (the first is the default). */
+export const QUEUE_BACKENDS = ['bullmq', 'cloud-tasks'] as const;
+
 export const VARIABLES = {
   PORT: integer(
     { name: 'PORT', description: 'HTTP port; App Engine sets it (0 picks a free one).' },
@@ -51,7 +56,7 @@ export const VARIABLES = {
       description:
         '`valkey` (Memorystore for Valkey, or any Redis 7 protocol server: writes applied on the server) or `memcached`.',
     },
-    ['memcached', 'valkey'],
+    CACHE_BACKENDS,
     'memcached',
   ),
   CACHE_URL: text(
@@ -92,7 +97,7 @@ export const VARIABLES = {
   ),
   QUEUE_BACKEND: oneOf(
     { name: 'QUEUE_BACKEND', description: '`bullmq` (Redis) or `cloud-tasks`.' },
-    ['bullmq', 'cloud-tasks'],
+    QUEUE_BACKENDS,
     (context) => (context.onAppEngine ? 'cloud-tasks' : 'bullmq'),
     'bullmq (cloud-tasks on App Engine)',
   ),

@@ -1,7 +1,7 @@
 // The services a GaeSessionStore runs on, for this package's integration suites: a configuration
 // pointing at the shared memcached or Valkey, Redis (BullMQ) and the Datastore emulator under
 // names of the test's own, the real worker consuming the queue, and cleanup.
-import { createDatastore, createRepository, loadConfig, type Config } from '@gaesession/config';
+import { CACHE_BACKENDS, createDatastore, createRepository, loadConfig, type Config } from '@gaesession/config';
 import { silentLogger } from '@gaesession/core';
 import type { DatastoreRepository } from '@gaesession/persistence';
 import { closeDatastore } from '@gaesession/persistence';
@@ -10,8 +10,8 @@ import { startWorker, type RunningWorker } from '@gaesession/worker';
 import { Queue } from 'bullmq';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-/** The caches the store runs on (as libs/store/test/store.fixture.ts `CACHES`). */
-export const CACHES = ['memcached', 'valkey'] as const;
+/** The caches the store runs on. */
+export const CACHES = CACHE_BACKENDS;
 export type CacheName = (typeof CACHES)[number];
 
 export interface Stack {
